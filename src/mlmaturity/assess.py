@@ -1,0 +1,75 @@
+"""The main job: load a workspace, collect evidence, read the survey, score every team."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mlmaturity import __version__
+from mlmaturity.errors import InputError, Problem
+from mlmaturity.evidence.collectors import Collected, TeamSources, collect
+from mlmaturity.model import Model, load_model
+from mlmaturity.scoring import Assessment, score_organization, score_team
+from mlmaturity.scoring.result import ModelRef
+from mlmaturity.survey.answers import Answer, check_unique_respondents, read_answers_file, resolve_answers
+from mlmaturity.workspace import Team, Workspace, load_workspace
+
+
+def load_all_answers(workspace: Workspace, model: Model) -> list[Answer]:
+    """Every answers file of the workspace, all problems across all files reported together."""
+    teams = {team.id for team in workspace.spec.teams}
+    problems: list[Problem] = []
+    answers: list[Answer] = []
+    parsed = []
+    for path in workspace.answer_paths:
+        try:
+            spec, data = read_answers_file(path)
+            parsed.append((str(path), spec))
+            answers.extend(resolve_answers(spec, model, teams, str(path), data))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    try:
+        check_unique_respondents(parsed)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return answers
+
+
+def collect_team(workspace: Workspace, team: Team) -> Collected:
+    """Run each source kind's collector for one team and gather what they found."""
+    gathered = Collected()
+    for kind, entries in workspace.sources(team).items():
+        result = collect(TeamSources(team.id, kind, entries, workspace.root))
+        gathered.findings.extend(result.findings)
+        gathered.notes.extend(result.notes)
+    return gathered
+
+
+def assess(path: Path, *, model_path: Path | None = None, now: datetime | None = None) -> Assessment:
+    """Assess the workspace at ``path`` (a folder or its ``mlmaturity.yaml``)."""
+    workspace = load_workspace(path)
+    model = load_model(model_path or workspace.model_path, workspace.spec.target_stage)
+    answers = load_all_answers(workspace, model)
+    by_team: dict[str, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_team[answer.team].append(answer)
+    teams = []
+    for team in workspace.spec.teams:
+        collected = collect_team(workspace, team)
+        teams.append(
+            score_team(model, team.id, team.title, collected.findings, by_team[team.id], collected.notes)
+        )
+    return Assessment(
+        tool_version=__version__,
+        generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        workspace=str(workspace.path),
+        model=ModelRef(
+            id=model.spec.id, name=model.spec.name, version=model.spec.model_version, source=model.source
+        ),
+        target_stage=model.target_stage,
+        organization=score_organization(model, workspace.spec.organization, teams),
+        teams=teams,
+    )

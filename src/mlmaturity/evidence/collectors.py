@@ -1,0 +1,74 @@
+"""Collectors do the I/O for one kind of source and hand what they read to the checks.
+
+A collector registers itself for a source kind with ``@collector``. Built-in collectors
+are the modules of this package, found by walking it, so adding one never edits a list.
+A kind with no collector is reported as such, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlmaturity.evidence.finding import Finding
+from mlmaturity.evidence.registry import SourceKind
+
+
+@dataclass(frozen=True)
+class TeamSources:
+    """One team's entries for one source kind, with paths resolved against the workspace."""
+
+    team: str
+    kind: SourceKind
+    entries: Sequence[str]
+    base: Path
+
+
+@dataclass
+class Collected:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+Collector = Callable[[TeamSources], Collected]
+_COLLECTORS: dict[str, Collector] = {}
+_NOT_COLLECTORS = {"collectors", "finding", "registry"}
+
+
+def collector(kind: SourceKind) -> Callable[[Collector], Collector]:
+    """Register the decorated function as the collector for ``kind``."""
+
+    def register(function: Collector) -> Collector:
+        if kind in _COLLECTORS:
+            raise ValueError(f"a collector for '{kind}' is registered twice")
+        _COLLECTORS[kind] = function
+        return function
+
+    return register
+
+
+def load_builtin() -> None:
+    """Import every module of this package so their decorators run (cheap after the first call)."""
+    package = importlib.import_module("mlmaturity.evidence")
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name not in _NOT_COLLECTORS:
+            importlib.import_module(f"mlmaturity.evidence.{module.name}")
+
+
+def collector_for(kind: SourceKind) -> Collector | None:
+    load_builtin()
+    return _COLLECTORS.get(kind)
+
+
+def collect(sources: TeamSources) -> Collected:
+    """Run the collector for ``sources.kind``, or say plainly that there is none yet."""
+    run = collector_for(sources.kind)
+    if run is None:
+        count = len(sources.entries)
+        return Collected(
+            notes=[f"{sources.kind}: no collector yet; {count} source(s) listed, none read"]
+        )
+    return run(sources)

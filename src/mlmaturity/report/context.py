@@ -1,0 +1,107 @@
+"""The one context every human-readable report renders: rows and labels, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mlmaturity.model.stages import stage_label
+from mlmaturity.scoring import Assessment, TeamAssessment
+from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult
+
+ROADMAP_SHOWN = 10
+"""Roadmap items shown per team in short formats; the JSON report has them all."""
+
+
+def level_text(level: int | None, at_least: int = 0) -> str:
+    """``'2'`` for a decided level, ``'≥1?'`` for an inconclusive one proven up to 1."""
+    return str(level) if level is not None else f"≥{at_least}?"
+
+
+def percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(value * 100)}%"
+
+
+def score_text(dimension: DimensionResult) -> str:
+    if dimension.score is None:
+        return "inconclusive"
+    extra = f", {dimension.inconclusive} inconclusive" if dimension.inconclusive else ""
+    return f"{dimension.score:.1f} ({dimension.decided} decided{extra})"
+
+
+@dataclass(frozen=True)
+class HeatmapRow:
+    capability: str
+    name: str
+    dimension: str
+    cells: list[str]
+    levels: list[int | None]
+    spread: str
+    laggard: str
+
+
+@dataclass(frozen=True)
+class TeamView:
+    team: TeamAssessment
+    stage: str
+    next_stage: str
+    confidence: str
+    barriers: list[BarrierResult]
+    capabilities_by_dimension: dict[str, list[CapabilityResult]]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    assessment: Assessment
+    organization_stage: str
+    organization_confidence: str
+    dimension_names: dict[str, str]
+    heatmap: list[HeatmapRow]
+    barriers: list[BarrierResult]
+    teams: list[TeamView] = field(default_factory=list)
+    roadmap_shown: int = ROADMAP_SHOWN
+
+
+def _team_view(team: TeamAssessment) -> TeamView:
+    grouped: dict[str, list[CapabilityResult]] = {}
+    for capability in team.capabilities:
+        grouped.setdefault(capability.dimension, []).append(capability)
+    return TeamView(
+        team=team,
+        stage=stage_label(team.stage),
+        next_stage=stage_label(team.next_stage),
+        confidence=percent(team.confidence),
+        barriers=[b for b in team.barriers if b.severity],
+        capabilities_by_dimension=grouped,
+    )
+
+
+def build_context(assessment: Assessment) -> ReportContext:
+    org = assessment.organization
+    names = {t.id: t.name for t in assessment.teams}
+    team_capabilities = {
+        t.id: {c.id: c for c in t.capabilities} for t in assessment.teams
+    }
+    heatmap = []
+    for rollup in org.capabilities:
+        results = [team_capabilities[t.id][rollup.id] for t in assessment.teams]
+        spread = "n/a" if rollup.min is None else f"{rollup.min}–{rollup.max} (median {rollup.median:g})"
+        heatmap.append(
+            HeatmapRow(
+                capability=rollup.id,
+                name=rollup.name,
+                dimension=rollup.dimension,
+                cells=[level_text(r.level, r.at_least) for r in results],
+                levels=[r.level for r in results],
+                spread=spread,
+                laggard=names.get(rollup.laggard or "", "n/a"),
+            )
+        )
+    return ReportContext(
+        assessment=assessment,
+        organization_stage=stage_label(org.stage),
+        organization_confidence=percent(org.confidence),
+        dimension_names={d.id: d.name for d in org.dimensions},
+        heatmap=heatmap,
+        barriers=[b for b in org.barriers if b.severity],
+        teams=[_team_view(t) for t in assessment.teams],
+    )

@@ -1,0 +1,26 @@
+"""The JSON report: the assessment itself, versioned, with every criterion's provenance."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlmaturity.report.registry import report_format
+from mlmaturity.scoring import Assessment
+
+
+@report_format("json", suffix=".json", description="Machine-readable, versioned; see docs/schema/")
+def render_json(assessment: Assessment, color: bool = False) -> str:
+    return assessment.model_dump_json(indent=2) + "\n"
+
+
+def assessment_schema() -> dict[str, Any]:
+    """The JSON Schema every JSON report validates against."""
+    schema = Assessment.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "urn:mlmaturity:schema:assessment:1"
+    return schema
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

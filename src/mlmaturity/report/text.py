@@ -1,0 +1,100 @@
+"""The terminal summary: the organization, the capability heatmap, and each team's next steps."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlmaturity.report.context import ReportContext, TeamView, build_context, percent, score_text
+from mlmaturity.report.registry import report_format
+from mlmaturity.scoring import Assessment
+
+WIDTH = 120
+_LEVEL_STYLES = {0: "bold red", 1: "red", 2: "yellow", 3: "green", 4: "bold green"}
+
+
+def _level(cell: str, level: int | None) -> Text:
+    return Text(cell, style=_LEVEL_STYLES.get(level, "dim") if level is not None else "dim italic")
+
+
+def _overview(ctx: ReportContext) -> RenderableType:
+    org = ctx.assessment.organization
+    table = Table.grid(padding=(0, 2))
+    table.add_row("Stage", Text(ctx.organization_stage, style="bold"))
+    for d in org.dimensions:
+        table.add_row(d.name, score_text(d))
+    table.add_row("Decided by evidence", ctx.organization_confidence)
+    model = ctx.assessment.model
+    title = f"{org.name} · model {model.name} {model.version}"
+    return Panel(table, title=title, title_align="left")
+
+
+def _heatmap(ctx: ReportContext) -> RenderableType:
+    table = Table(title="Capabilities by team (≥N? = inconclusive, proven up to N)", title_justify="left")
+    table.add_column("Capability")
+    table.add_column("Dimension", style="dim")
+    for team in ctx.assessment.teams:
+        table.add_column(team.name, justify="center")
+    table.add_column("Min–max")
+    table.add_column("Laggard")
+    for row in ctx.heatmap:
+        cells = [_level(c, lv) for c, lv in zip(row.cells, row.levels, strict=True)]
+        table.add_row(row.name, ctx.dimension_names[row.dimension], *cells, row.spread, row.laggard)
+    return table
+
+
+def _team(view: TeamView) -> RenderableType:
+    team = view.team
+    header = Text.assemble(
+        (f"{team.name}: ", "bold"),
+        (view.stage, "bold"),
+        f" → next {view.next_stage} · "
+        + " · ".join(f"{d.name} {score_text(d)}" for d in team.dimensions)
+        + f" · {view.confidence} by evidence · {team.respondents} respondent(s)",
+    )
+    parts: list[RenderableType] = [header]
+    if view.barriers:
+        barriers = Table("Barrier", "Severity", "Unmet criteria", title="Barriers", title_justify="left")
+        for b in view.barriers[:6]:
+            barriers.add_row(b.name, percent(b.severity), str(len(b.failing_criteria)))
+        parts.append(barriers)
+    if team.roadmap:
+        shown = team.roadmap[:10]
+        roadmap = Table(
+            "#", "Do this", "Capability", "KPI to watch",
+            title=f"Roadmap to {view.next_stage} ({len(shown)} of {len(team.roadmap)})",
+            title_justify="left",
+        )
+        for item in shown:
+            statement = item.statement + (" (undecided)" if item.status == "inconclusive" else "")
+            roadmap.add_row(str(item.order), statement, f"{item.capability_name} L{item.level}", item.kpi.name if item.kpi else "")
+        parts.append(roadmap)
+    for m in team.misalignments:
+        parts.append(
+            Text(
+                f"Roles disagree on “{m.text}”: {m.highest.role} says {m.highest.level:g}, "
+                f"{m.lowest.role} says {m.lowest.level:g}",
+                style="magenta",
+            )
+        )
+    for c in team.conflicts:
+        parts.append(Text(f"{c.criterion}: {c.message}", style="yellow"))
+    for note in team.notes:
+        parts.append(Text(note, style="dim"))
+    return Panel(Group(*parts), title=team.name, title_align="left")
+
+
+@report_format("text", suffix=".txt", description="A summary for the terminal")
+def render_text(assessment: Assessment, color: bool = False) -> str:
+    ctx = build_context(assessment)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=WIDTH, force_terminal=color, no_color=not color, highlight=False)
+    console.print(_overview(ctx))
+    console.print(_heatmap(ctx))
+    for view in ctx.teams:
+        console.print(_team(view))
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""The team survey: answers files, consensus per team, where roles disagree, the terminal prompt."""

@@ -1,0 +1,118 @@
+"""The workspace file ``mlmaturity.yaml``: the organization, its teams and their sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mlmaturity.errors import InputError, Problem
+from mlmaturity.evidence.registry import SOURCE_KINDS, SourceKind
+from mlmaturity.yamlfile import key_path, locate, read_yaml, validate
+
+WORKSPACE_FILE = "mlmaturity.yaml"
+TeamId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sources(_Strict):
+    """Where a team's evidence lives; paths are relative to the workspace file."""
+
+    repos: list[str] = Field(default=[], description="Git repository folders.")
+    mlflow: list[str] = Field(default=[], description="MLflow tracking URIs or mlruns folders.")
+    ci_runs: list[str] = Field(default=[], description="CI run history exports.")
+    costs: list[str] = Field(default=[], description="FinOps FOCUS cost exports.")
+    deployments: list[str] = Field(default=[], description="Deployment event files.")
+    incidents: list[str] = Field(default=[], description="Incident event files.")
+    drift: list[str] = Field(default=[], description="Drift alert files.")
+    inference_logs: list[str] = Field(default=[], description="Inference / monitoring logs.")
+
+
+class Team(_Strict):
+    id: TeamId
+    name: str = ""
+    sources: Sources = Sources()
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+class WorkspaceFile(_Strict):
+    """``mlmaturity.yaml``, version 1."""
+
+    version: Literal[1]
+    organization: str
+    model: str | None = Field(
+        default=None, description="A maturity model file; the bundled default when omitted."
+    )
+    target_stage: Annotated[int, Field(ge=1, le=4)] | None = Field(
+        default=None, description="The stage the organization aims for (1-4)."
+    )
+    answers: list[str] = Field(default=[], description="Survey answers files (YAML or CSV).")
+    teams: Annotated[list[Team], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A validated workspace and the folder its relative paths start from."""
+
+    spec: WorkspaceFile
+    path: Path
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, entry: str) -> Path:
+        return (self.root / entry).resolve()
+
+    @property
+    def model_path(self) -> Path | None:
+        return self.resolve(self.spec.model) if self.spec.model else None
+
+    @property
+    def answer_paths(self) -> list[Path]:
+        return [self.resolve(a) for a in self.spec.answers]
+
+    def sources(self, team: Team) -> dict[SourceKind, list[str]]:
+        """The source kinds a team lists, in a fixed order, with their entries."""
+        return {kind: getattr(team.sources, kind) for kind in SOURCE_KINDS if getattr(team.sources, kind)}
+
+
+def workspace_file(path: Path) -> Path:
+    """Accept a workspace folder or its ``mlmaturity.yaml``."""
+    return path / WORKSPACE_FILE if path.is_dir() else path
+
+
+def load_workspace(path: Path) -> Workspace:
+    """Load and check a workspace: every problem in the file is reported at once."""
+    file = workspace_file(path)
+    data = read_yaml(file)
+    spec = validate(WorkspaceFile, data, str(file))
+    workspace = Workspace(spec, file.resolve())
+    name = str(file)
+
+    def problem(where: tuple[str | int, ...], message: str, hint: str = "") -> Problem:
+        return Problem(name, message, locate(data, where, name)[1], key_path(where), hint)
+
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, team in enumerate(spec.teams):
+        if team.id in seen:
+            problems.append(problem(("teams", i, "id"), f"duplicate team id '{team.id}'"))
+        seen.add(team.id)
+    files = [(("model",), spec.model)] if spec.model else []
+    files += [(("answers", i), entry) for i, entry in enumerate(spec.answers)]
+    for where, entry in files:
+        if not workspace.resolve(entry).is_file():
+            hint = "paths are relative to the workspace file"
+            problems.append(problem(where, f"file not found: {entry}", hint))
+    if problems:
+        raise InputError(problems)
+    return workspace

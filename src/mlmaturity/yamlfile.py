@@ -1,0 +1,267 @@
+"""Read user-written YAML safely, remembering where every key came from.
+
+PyYAML's safe loader builds plain dicts and lists and forgets the positions of their
+keys, and pydantic reports errors by key path. The small loader below only *adds*
+positions (and rejects duplicate keys, which PyYAML silently overwrites); it builds
+nothing but the safe loader's own types, so loading stays as safe as ``yaml.safe_load``.
+Positions travel with the containers, so a merged document still knows which file
+and line each value came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Hashable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from mlmaturity.errors import InputError, Problem
+
+MAX_YAML_BYTES = 8 * 1024 * 1024
+M = TypeVar("M", bound=BaseModel)
+
+
+Position = tuple[str, int]
+
+
+class LocDict(dict[Any, Any]):
+    """A mapping that knows the file and line of itself and of each of its keys."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.position: Position | None = None
+        self.key_positions: dict[Any, Position] = {}
+
+
+class LocList(list[Any]):
+    """A sequence that knows the file and line of itself and of each of its items."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.position: Position | None = None
+        self.item_positions: list[Position] = []
+
+
+class _LocatingLoader(yaml.SafeLoader):
+    """SafeLoader that records positions and duplicate keys."""
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.problems: list[Problem] = []
+
+
+def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Iterator[LocDict]:
+    loader.flatten_mapping(node)
+    mapping = LocDict()
+    mapping.position = (loader.file, node.start_mark.line + 1)
+    yield mapping
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, Hashable):
+            loader.problems.append(Problem(loader.file, "a key must be a plain value", line))
+            continue
+        if key in mapping:
+            first = mapping.key_positions[key][1]
+            loader.problems.append(
+                Problem(loader.file, f"duplicate key '{key}' (first given on line {first})", line)
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_positions.setdefault(key, (loader.file, line))
+
+
+def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Iterator[LocList]:
+    sequence = LocList()
+    sequence.position = (loader.file, node.start_mark.line + 1)
+    yield sequence
+    for child in node.value:
+        sequence.append(loader.construct_object(child, deep=True))
+        sequence.item_positions.append((loader.file, child.start_mark.line + 1))
+
+
+_LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse one YAML document; syntax errors and duplicate keys become an InputError."""
+    loader = _LocatingLoader(text, file)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = exc.problem or str(exc)
+        raise InputError([Problem(file, f"not valid YAML: {reason}", line)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise InputError(loader.problems)
+    return data
+
+
+def read_yaml(path: Path) -> Any:
+    """Read and parse a user's YAML file, bounding its size."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise InputError.single(path, f"file is {size} bytes; the limit is {MAX_YAML_BYTES}")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.single(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError.single(path, "is a folder, expected a YAML file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.single(path, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputError.single(path, f"cannot be read: {exc.strerror}") from None
+    return parse_yaml(text, str(path))
+
+
+def locate(data: Any, path: tuple[Any, ...], default_file: str) -> tuple[str, int | None]:
+    """The file and line of the deepest node along ``path`` that has a position."""
+    found: Position | None = getattr(data, "position", None)
+    node = data
+    for part in path:
+        if isinstance(node, LocDict) and part in node:
+            found, node = node.key_positions.get(part, found), node[part]
+        elif isinstance(node, LocList) and isinstance(part, int) and 0 <= part < len(node):
+            if part < len(node.item_positions):
+                found = node.item_positions[part]
+            node = node[part]
+        else:
+            break
+    return found if found is not None else (default_file, None)
+
+
+def key_path(path: tuple[Any, ...]) -> str:
+    """Render a key path the way a user reads it: ``capabilities[3].levels.2.criteria[0]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class a field holds, through Optional, list[...] and dict[..., ...]."""
+    while True:
+        origin = get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            inner = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = inner[0] if len(inner) == 1 else annotation
+            if len(inner) != 1:
+                return annotation
+        elif origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (list, tuple, set, frozenset):
+            annotation = get_args(annotation)[0]
+        elif origin is dict:
+            annotation = get_args(annotation)[1]
+        else:
+            return annotation
+
+
+def _model_at(root: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at ``path`` (for 'did you mean' hints)."""
+    current: Any = root
+    for part in path:
+        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _hint(root: type[BaseModel], error: Any) -> str:
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden" and loc:
+        owner = _model_at(root, loc[:-1])
+        if owner is not None:
+            allowed = sorted(f.alias or n for n, f in owner.model_fields.items())
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            if close:
+                return f"did you mean '{close[0]}'?"
+            return "allowed keys: " + ", ".join(allowed)
+    if error["type"] == "missing":
+        return "add this key"
+    return ""
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if error["type"] == "missing":
+        return "required key is missing"
+    return str(error["msg"])
+
+
+def problems_from_validation(
+    root: type[BaseModel], data: Any, exc: ValidationError, file: str
+) -> list[Problem]:
+    """Turn every pydantic error into a Problem that names file, line, key path and a hint."""
+    problems = []
+    for error in exc.errors():
+        # Tagged unions and validators add names that are not keys in the file.
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        where, line = locate(data, loc, file)
+        problems.append(Problem(where, _message(error), line, key_path(loc), _hint(root, error)))
+    return problems
+
+
+def validate(root: type[M], data: Any, file: str) -> M:
+    """Validate parsed YAML against ``root``, reporting every problem at once."""
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise InputError([Problem(file, f"expected a mapping at the top level, found {found}", 1)])
+    try:
+        return root.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(root, data, exc, file)) from None
+
+
+def _is_id_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, dict) and "id" in i for i in value)
+
+
+def deep_merge(base: Any, overlay: Any) -> Any:
+    """Overlay one parsed document on another, keeping every value's position.
+
+    Mappings merge key by key; lists of mappings that carry an ``id`` merge item by item
+    (an unknown id is appended); anything else in ``overlay`` replaces what ``base`` had.
+    """
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = LocDict(base)
+        merged.position = getattr(base, "position", None)
+        merged.key_positions = dict(getattr(base, "key_positions", {}))
+        overlay_positions = getattr(overlay, "key_positions", {})
+        for key, value in overlay.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+            if key in overlay_positions:
+                merged.key_positions[key] = overlay_positions[key]
+        return merged
+    if _is_id_list(base) and _is_id_list(overlay):
+        merged_list = LocList(base)
+        merged_list.position = getattr(base, "position", None)
+        merged_list.item_positions = list(getattr(base, "item_positions", []))
+        index = {item["id"]: i for i, item in enumerate(base)}
+        overlay_positions = getattr(overlay, "item_positions", [])
+        for i, item in enumerate(overlay):
+            if item["id"] in index:
+                at = index[item["id"]]
+                merged_list[at] = deep_merge(merged_list[at], item)
+            else:
+                merged_list.append(item)
+                if i < len(overlay_positions):
+                    merged_list.item_positions.append(overlay_positions[i])
+        return merged_list
+    return overlay
