@@ -20,7 +20,15 @@ def mini() -> Model:
     return load_model(DATA / "models" / "mini.yaml")
 
 
-def answer(model: Model, question: str, level: int, *, who: str = "r1", role: str = "data-science", team: str = "t") -> Answer:
+def answer(
+    model: Model,
+    question: str,
+    level: int,
+    *,
+    who: str = "r1",
+    role: str = "data-science",
+    team: str = "t",
+) -> Answer:
     """An answer choosing the (first) choice of ``question`` that stands for ``level``."""
     choice = next(c for c in model.questions[question].choices if c.level == level)
     return Answer(who, team, role, question, choice.id, level, "", "test")

@@ -12,7 +12,12 @@ from mlmaturity.evidence.collectors import Collected, TeamSources, collect
 from mlmaturity.model import Model, load_model
 from mlmaturity.scoring import Assessment, score_organization, score_team
 from mlmaturity.scoring.result import ModelRef
-from mlmaturity.survey.answers import Answer, check_unique_respondents, read_answers_file, resolve_answers
+from mlmaturity.survey.answers import (
+    Answer,
+    check_unique_respondents,
+    read_answers_file,
+    resolve_answers,
+)
 from mlmaturity.workspace import Team, Workspace, load_workspace
 
 
@@ -48,7 +53,9 @@ def collect_team(workspace: Workspace, team: Team) -> Collected:
     return gathered
 
 
-def assess(path: Path, *, model_path: Path | None = None, now: datetime | None = None) -> Assessment:
+def assess(
+    path: Path, *, model_path: Path | None = None, now: datetime | None = None
+) -> Assessment:
     """Assess the workspace at ``path`` (a folder or its ``mlmaturity.yaml``)."""
     workspace = load_workspace(path)
     model = load_model(model_path or workspace.model_path, workspace.spec.target_stage)
@@ -60,14 +67,19 @@ def assess(path: Path, *, model_path: Path | None = None, now: datetime | None =
     for team in workspace.spec.teams:
         collected = collect_team(workspace, team)
         teams.append(
-            score_team(model, team.id, team.title, collected.findings, by_team[team.id], collected.notes)
+            score_team(
+                model, team.id, team.title, collected.findings, by_team[team.id], collected.notes
+            )
         )
     return Assessment(
         tool_version=__version__,
         generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
         workspace=str(workspace.path),
         model=ModelRef(
-            id=model.spec.id, name=model.spec.name, version=model.spec.model_version, source=model.source
+            id=model.spec.id,
+            name=model.spec.name,
+            version=model.spec.model_version,
+            source=model.source,
         ),
         target_stage=model.target_stage,
         organization=score_organization(model, workspace.spec.organization, teams),

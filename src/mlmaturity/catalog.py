@@ -48,7 +48,7 @@ def criteria_by_check(model: Model) -> dict[str, list[str]]:
 
 
 def unprovided_checks(model: Model) -> list[str]:
-    """Check ids the model names that no registered check provides (their criteria use the survey)."""
+    """Check ids the model names that no registered check provides (the survey decides those)."""
     return sorted(model.check_ids - set(registered_checks()))
 
 
@@ -60,7 +60,13 @@ def checks_table() -> RenderableType:
     checks = registered_checks()
     table = Table("Check", "Question", "Source", "Lifecycle", "Decides (default model)")
     for spec in checks.values():
-        table.add_row(spec.id, spec.question, spec.source, spec.lifecycle, ", ".join(deciding.get(spec.id, [])) or "—")
+        table.add_row(
+            spec.id,
+            spec.question,
+            spec.source,
+            spec.lifecycle,
+            ", ".join(deciding.get(spec.id, [])) or "—",
+        )
     missing = unprovided_checks(model)
     note = Text(
         f"{len(checks)} check(s) registered; {len(missing)} check id(s) named by the default model "
@@ -74,7 +80,8 @@ def describe_validation(model: Model) -> RenderableType:
     spec = model.spec
     summary = Text.assemble(
         ("valid", "bold green"),
-        f": {spec.name} ({spec.id}, model {spec.model_version}) — {len(model.capabilities)} capabilities, "
+        f": {spec.name} ({spec.id}, model {spec.model_version}) — "
+        f"{len(model.capabilities)} capabilities, "
         f"{len(model.placed_criteria)} criteria, {len(model.questions)} questions, "
         f"{len(model.check_ids)} evidence checks named",
     )
@@ -82,8 +89,8 @@ def describe_validation(model: Model) -> RenderableType:
     if not missing:
         return summary
     listed = Text(
-        f"{len(missing)} check id(s) have no registered check yet; their criteria fall back to the survey:\n  "
-        + ", ".join(missing),
+        f"{len(missing)} check id(s) have no registered check yet; "
+        "their criteria fall back to the survey:\n  " + ", ".join(missing),
         style="yellow",
     )
     return Group(summary, listed)
@@ -98,9 +105,17 @@ def model_outline(model: Model) -> RenderableType:
             cap = branch.add(Text.assemble((capability.name, "bold"), f"  [{capability.id}]"))
             for number in sorted(capability.levels):
                 level = capability.levels[number]
-                node = cap.add(Text(f"{number} {Stage(number).title}: {level.summary}", style="green"))
+                node = cap.add(
+                    Text(f"{number} {Stage(number).title}: {level.summary}", style="green")
+                )
                 for criterion in model.criteria(capability, number):
                     how = [f"checks: {', '.join(criterion.checks)}"] if criterion.checks else []
-                    how += [f"asks: {', '.join(criterion.questions)}"] if criterion.questions else []
-                    node.add(Text.assemble(criterion.statement, (f"  [{criterion.id}; {'; '.join(how)}]", "dim")))
+                    how += (
+                        [f"asks: {', '.join(criterion.questions)}"] if criterion.questions else []
+                    )
+                    node.add(
+                        Text.assemble(
+                            criterion.statement, (f"  [{criterion.id}; {'; '.join(how)}]", "dim")
+                        )
+                    )
     return root

@@ -11,14 +11,14 @@ import os
 import sys
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from mlmaturity.model import Model
+    from mlmaturity.survey.answers import Role as AnswerRole
 
 
 class Exit(IntEnum):
@@ -55,8 +55,13 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rendering it with Rich costs ~100 ms at every start
 )
-model_app = typer.Typer(help="Validate, show and describe maturity model files.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="Validate, show and describe maturity model files.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(model_app, name="model")
 
 WorkspaceArg = Annotated[
@@ -96,7 +101,7 @@ def _root(
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where to write mlmaturity.yaml.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(help="Where to write mlmaturity.yaml.")] = Path(),
     organization: Annotated[str, typer.Option(help="The organization's name.")] = "My organization",
     force: Annotated[bool, typer.Option(help="Overwrite an existing workspace file.")] = False,
 ) -> None:
@@ -109,12 +114,18 @@ def init(
 
 @app.command()
 def assess(
-    workspace: WorkspaceArg = Path("."),
+    workspace: WorkspaceArg = Path(),
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
     model: ModelOption = None,
 ) -> None:
-    """Collect evidence, score every team and the organization, print the result."""
+    """Assess every team and the organization.
+
+    Collects evidence from each team's sources, reads the survey answers, scores them
+    against the maturity model and prints (or writes) the result.
+    """
     from mlmaturity.assess import assess as run
     from mlmaturity.report import render
 
@@ -125,12 +136,20 @@ def assess(
 
 @app.command()
 def gate(
-    min_stage: Annotated[int, typer.Option("--min-stage", min=1, max=4, help="Stage required (1-4).")],
-    workspace: WorkspaceArg = Path("."),
-    team: Annotated[str | None, typer.Option(help="Gate on one team instead of the organization.")] = None,
+    min_stage: Annotated[
+        int, typer.Option("--min-stage", min=1, max=4, help="Stage required (1-4).")
+    ],
+    workspace: WorkspaceArg = Path(),
+    team: Annotated[
+        str | None, typer.Option(help="Gate on one team instead of the organization.")
+    ] = None,
     model: ModelOption = None,
 ) -> None:
-    """Exit 1 unless the organization (or --team) is at --min-stage or above."""
+    """Exit 1 unless a stage is reached (a CI gate).
+
+    Gates on the organization's stage, or on one team's with --team. An undecided stage
+    does not meet any gate.
+    """
     from mlmaturity.assess import assess as run
     from mlmaturity.errors import InputError
     from mlmaturity.model.stages import stage_label
@@ -146,7 +165,9 @@ def gate(
         subject, stage = found.name, found.stage
     met = stage is not None and stage >= min_stage
     verdict = "meets" if met else "does not meet"
-    typer.echo(f"{subject} is at stage {stage_label(stage)}: {verdict} the gate (stage {min_stage}).")
+    typer.echo(
+        f"{subject} is at stage {stage_label(stage)}: {verdict} the gate (stage {min_stage})."
+    )
     raise typer.Exit(Exit.OK if met else Exit.GATE_NOT_MET)
 
 
@@ -160,7 +181,12 @@ def survey(
     ] = None,
     model: Annotated[Path | None, typer.Option(help="A maturity model file.")] = None,
 ) -> None:
-    """Answer the survey in the terminal; saved after every answer, resumable."""
+    """Answer the team survey in the terminal.
+
+    The answers file is saved after every answer; run the same command again to resume.
+    Answer with a choice's number, optionally followed by ': a comment'; 's' means
+    "don't know" and 'q' saves and stops.
+    """
     from mlmaturity.model import load_model
     from mlmaturity.survey.interactive import run_survey
 
@@ -169,7 +195,7 @@ def survey(
         load_model(model),
         out,
         team=team,
-        role=role.value,
+        role=cast("AnswerRole", role.value),
         respondent=respondent or getpass.getuser(),
         console=console,
     )
@@ -178,7 +204,7 @@ def survey(
 
 @app.command()
 def checks() -> None:
-    """List the registered evidence checks and the criteria they decide."""
+    """List the evidence checks and what they decide."""
     from mlmaturity.catalog import checks_table
 
     _console().print(checks_table())
@@ -186,7 +212,7 @@ def checks() -> None:
 
 @app.command()
 def schema(name: Annotated[SchemaName, typer.Argument(help="Which file's schema.")]) -> None:
-    """Print the JSON Schema of a file mlmaturity reads or writes."""
+    """Print the JSON Schema of a file we read or write."""
     from mlmaturity.catalog import schema_text
 
     sys.stdout.write(schema_text(name.value))
@@ -194,7 +220,11 @@ def schema(name: Annotated[SchemaName, typer.Argument(help="Which file's schema.
 
 @model_app.command("validate")
 def model_validate(file: Annotated[Path, typer.Argument(help="The model file.")]) -> None:
-    """Check a model file; list every problem, and the checks it names that do not exist yet."""
+    """Check a model file and list every problem in it.
+
+    Also lists the evidence check ids it names that no registered check provides yet;
+    their criteria are decided by the survey until they exist.
+    """
     from mlmaturity.catalog import describe_validation
     from mlmaturity.model import load_model
 
@@ -203,7 +233,9 @@ def model_validate(file: Annotated[Path, typer.Argument(help="The model file.")]
 
 @model_app.command("show")
 def model_show(
-    file: Annotated[Path | None, typer.Argument(help="The model file (default: the bundled one).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="The model file (default: the bundled one).")
+    ] = None,
 ) -> None:
     """Print a readable outline of a model."""
     from mlmaturity.catalog import model_outline
@@ -234,7 +266,12 @@ def main() -> None:
     except InputError as exc:
         count = len(exc.problems)
         header = f"error: {count} problem(s) found" if count > 1 else "error:"
-        _fail(Exit.BAD_INPUT, [header, *(f"  {p}" for p in exc.problems)] if count > 1 else [f"error: {exc.problems[0]}"])
+        _fail(
+            Exit.BAD_INPUT,
+            [header, *(f"  {p}" for p in exc.problems)]
+            if count > 1
+            else [f"error: {exc.problems[0]}"],
+        )
     except KeyboardInterrupt:
         _fail(Exit.BAD_INPUT, ["interrupted"])
     except Exception as exc:  # the last line of defence: never show a user a traceback
@@ -242,7 +279,10 @@ def main() -> None:
             raise
         _fail(
             Exit.INTERNAL_ERROR,
-            [f"internal error: {type(exc).__name__}: {exc}", "set MLMATURITY_DEBUG=1 for a traceback, and please report it"],
+            [
+                f"internal error: {type(exc).__name__}: {exc}",
+                "set MLMATURITY_DEBUG=1 for a traceback, and please report it",
+            ],
         )
 
 

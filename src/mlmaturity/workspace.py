@@ -82,7 +82,11 @@ class Workspace:
 
     def sources(self, team: Team) -> dict[SourceKind, list[str]]:
         """The source kinds a team lists, in a fixed order, with their entries."""
-        return {kind: getattr(team.sources, kind) for kind in SOURCE_KINDS if getattr(team.sources, kind)}
+        return {
+            kind: getattr(team.sources, kind)
+            for kind in SOURCE_KINDS
+            if getattr(team.sources, kind)
+        }
 
 
 def workspace_file(path: Path) -> Path:
@@ -107,7 +111,9 @@ def load_workspace(path: Path) -> Workspace:
         if team.id in seen:
             problems.append(problem(("teams", i, "id"), f"duplicate team id '{team.id}'"))
         seen.add(team.id)
-    files = [(("model",), spec.model)] if spec.model else []
+    files: list[tuple[tuple[str | int, ...], str]] = (
+        [(("model",), spec.model)] if spec.model else []
+    )
     files += [(("answers", i), entry) for i, entry in enumerate(spec.answers)]
     for where, entry in files:
         if not workspace.resolve(entry).is_file():

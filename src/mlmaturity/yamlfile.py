@@ -98,6 +98,8 @@ def parse_yaml(text: str, file: str) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         reason = exc.problem or str(exc)
+        if exc.context and exc.context_mark is not None:
+            reason += f" ({exc.context} started on line {exc.context_mark.line + 1})"
         raise InputError([Problem(file, f"not valid YAML: {reason}", line)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, f"not valid YAML: {exc}")]) from None
@@ -142,11 +144,24 @@ def locate(data: Any, path: tuple[Any, ...], default_file: str) -> tuple[str, in
     return found if found is not None else (default_file, None)
 
 
-def key_path(path: tuple[Any, ...]) -> str:
-    """Render a key path the way a user reads it: ``capabilities[3].levels.2.criteria[0]``."""
-    text = ""
+def key_path(path: tuple[Any, ...], data: Any = None) -> str:
+    """Render a key path the way a user reads it: ``capabilities[3].levels.2.criteria[0]``.
+
+    With ``data``, a number that is a mapping key (``levels.2``) is told from a list index.
+    """
+    text, node = "", data
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        is_index = isinstance(part, int) and not isinstance(node, dict)
+        text += f"[{part}]" if is_index else (f".{part}" if text else str(part))
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and is_index and 0 <= part < len(node)
+                else None
+            )
+        )
     return text
 
 
@@ -159,9 +174,7 @@ def _unwrap(annotation: Any) -> Any:
             annotation = inner[0] if len(inner) == 1 else annotation
             if len(inner) != 1:
                 return annotation
-        elif origin is typing.Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (list, tuple, set, frozenset):
+        elif origin is typing.Annotated or origin in (list, tuple, set, frozenset):
             annotation = get_args(annotation)[0]
         elif origin is dict:
             annotation = get_args(annotation)[1]
@@ -173,7 +186,9 @@ def _model_at(root: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] |
     """The pydantic model that validates the mapping at ``path`` (for 'did you mean' hints)."""
     current: Any = root
     for part in path:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
             continue
         field = current.model_fields.get(part)
         if field is None:
@@ -214,7 +229,9 @@ def problems_from_validation(
         # Tagged unions and validators add names that are not keys in the file.
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
         where, line = locate(data, loc, file)
-        problems.append(Problem(where, _message(error), line, key_path(loc), _hint(root, error)))
+        problems.append(
+            Problem(where, _message(error), line, key_path(loc, data), _hint(root, error))
+        )
     return problems
 
 

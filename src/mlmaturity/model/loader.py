@@ -50,11 +50,15 @@ def load_model(path: Path | None = None, target_stage: int | None = None) -> Mod
         if data["extends"] != "default":
             line = locate(data, ("extends",), file)[1]
             raise InputError(
-                [Problem(file, f"cannot extend '{data['extends']}'", line, "extends", "use 'default'")]
+                [
+                    Problem(
+                        file, f"cannot extend '{data['extends']}'", line, "extends", "use 'default'"
+                    )
+                ]
             )
         data = _overlay(data, file)
     spec = validate(MaturityModel, data, file)
-    problems = check_model(spec, lambda key: locate(data, key, file))
+    problems = check_model(spec, lambda key: locate(data, key, file), data)
     if problems:
         raise InputError(problems)
     return Model(spec, file, target_stage)

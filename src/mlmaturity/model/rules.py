@@ -18,12 +18,12 @@ Path = tuple[Any, ...]
 Locator = Callable[[Path], tuple[str, int | None]]
 
 
-def check_model(model: MaturityModel, where: Locator) -> list[Problem]:
+def check_model(model: MaturityModel, where: Locator, data: Any = None) -> list[Problem]:
     """Every cross-reference problem in ``model``; ``where`` maps a key path to file and line."""
 
     def problem(path: Path, message: str, hint: str = "") -> Problem:
         file, line = where(path)
-        return Problem(file, message, line, key_path(path), hint)
+        return Problem(file, message, line, key_path(path, data), hint)
 
     found: list[Problem] = []
     for rule in (_unique_ids, _known_references, _complete_levels, _decidable_criteria, _order):
@@ -34,7 +34,9 @@ def check_model(model: MaturityModel, where: Locator) -> list[Problem]:
 MakeProblem = Callable[..., Problem]
 
 
-def _duplicates(items: Iterable[tuple[Path, str]], what: str, make: MakeProblem) -> Iterator[Problem]:
+def _duplicates(
+    items: Iterable[tuple[Path, str]], what: str, make: MakeProblem
+) -> Iterator[Problem]:
     listed = list(items)
     counts = Counter(item_id for _, item_id in listed)
     seen: set[str] = set()
@@ -63,10 +65,10 @@ def _unique_ids(model: MaturityModel, make: MakeProblem) -> Iterator[Problem]:
         yield from _duplicates(
             (((section, i, "id"), item.id) for i, item in enumerate(items)), section[:-1], make
         )
-    yield from _duplicates(((p + ("id",), c.id) for p, c in _criteria(model)), "criterion", make)
-    yield from _duplicates(((p + ("id",), q.id) for p, q in _questions(model)), "question", make)
+    yield from _duplicates((((*p, "id"), c.id) for p, c in _criteria(model)), "criterion", make)
+    yield from _duplicates((((*p, "id"), q.id) for p, q in _questions(model)), "question", make)
     for path, question in _questions(model):
-        choices = ((path + ("choices", i, "id"), ch.id) for i, ch in enumerate(question.choices))
+        choices = (((*path, "choices", i, "id"), ch.id) for i, ch in enumerate(question.choices))
         yield from _duplicates(choices, "choice", make)
 
 
@@ -86,7 +88,7 @@ def _known_references(model: MaturityModel, make: MakeProblem) -> Iterator[Probl
     for c, cap in enumerate(model.capabilities):
         base: Path = ("capabilities", c)
         if cap.dimension not in dimensions:
-            yield _unknown(base + ("dimension",), "dimension", cap.dimension, dimensions, make)
+            yield _unknown((*base, "dimension"), "dimension", cap.dimension, dimensions, make)
         for field, known, kind in (
             ("references", references, "reference"),
             ("barriers", barriers, "barrier"),
@@ -94,16 +96,16 @@ def _known_references(model: MaturityModel, make: MakeProblem) -> Iterator[Probl
         ):
             for i, value in enumerate(getattr(cap, field)):
                 if value not in known:
-                    yield _unknown(base + (field, i), kind, value, known, make)
+                    yield _unknown((*base, field, i), kind, value, known, make)
     for path, criterion in _criteria(model):
         for i, qid in enumerate(criterion.questions):
             if qid not in questions:
-                yield _unknown(path + ("questions", i), "question", qid, questions, make)
+                yield _unknown((*path, "questions", i), "question", qid, questions, make)
         for i, other in enumerate(criterion.after):
             if other not in criteria:
-                yield _unknown(path + ("after", i), "criterion", other, criteria, make)
+                yield _unknown((*path, "after", i), "criterion", other, criteria, make)
         if criterion.kpi is not None and criterion.kpi not in kpis:
-            yield _unknown(path + ("kpi",), "kpi", criterion.kpi, kpis, make)
+            yield _unknown((*path, "kpi"), "kpi", criterion.kpi, kpis, make)
     capability_ids = {cap.id for cap in model.capabilities}
     for i, disabled in enumerate(model.disable):
         if disabled not in criteria | capability_ids:
@@ -137,7 +139,7 @@ def _complete_levels(model: MaturityModel, make: MakeProblem) -> Iterator[Proble
                 yield make(
                     ("capabilities", c, "levels", number, "criteria"),
                     f"level {number} of '{cap.id}' has no criterion",
-                    "add a criterion, or disable it with 'disable:' in a model that extends this one",
+                    "add a criterion, or use 'disable:' in a model that extends this one",
                 )
 
 
@@ -146,7 +148,7 @@ def _decidable_criteria(model: MaturityModel, make: MakeProblem) -> Iterator[Pro
     for path, criterion in _criteria(model):
         if not criterion.checks and not criterion.questions:
             yield make(
-                path + ("id",),
+                (*path, "id"),
                 f"criterion '{criterion.id}' names no check and no question",
                 "add 'checks:' or 'questions:' so something can decide it",
             )
@@ -155,16 +157,21 @@ def _decidable_criteria(model: MaturityModel, make: MakeProblem) -> Iterator[Pro
             question = questions.get(qid)
             if question is not None and max(ch.level for ch in question.choices) < level:
                 yield make(
-                    path + ("questions", i),
+                    (*path, "questions", i),
                     f"no answer to question '{qid}' reaches level {level}",
                     "give one of its choices a level at least as high as the criterion's",
                 )
 
 
 def _order(model: MaturityModel, make: MakeProblem) -> Iterator[Problem]:
+    paths = {c.id: path for path, c in _criteria(model)}
     graph = {c.id: set(c.after) for _, c in _criteria(model)}
     try:
         graphlib.TopologicalSorter(graph).prepare()
     except graphlib.CycleError as exc:
-        cycle = " → ".join(exc.args[1])
-        yield make(("capabilities",), f"criteria depend on each other in a cycle: {cycle}")
+        cycle = exc.args[1]
+        yield make(
+            paths[cycle[0]] + ("after",),
+            "criteria depend on each other in a cycle: " + " → ".join(cycle),
+            "remove one of these 'after' links",
+        )

@@ -82,7 +82,7 @@ class Criterion(Strict):
     questions: list[Id] = Field(default=[], description="Survey question ids that decide it.")
     evidence: Literal["all", "any"] = Field(
         default="all",
-        description="'all': every subject a check looked at must pass; 'any': one passing is enough.",
+        description="'all': every subject a check saw must pass; 'any': one passing is enough.",
     )
     after: list[Id] = Field(default=[], description="Criteria to do first (roadmap order).")
     kpi: Id | None = Field(default=None, description="The KPI that shows progress on it.")

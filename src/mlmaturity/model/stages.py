@@ -27,7 +27,7 @@ STAGE_SUMMARIES = {
 
 
 def stage_label(level: int | None) -> str:
-    """``'2 Repeatable'`` for a level, ``'0 (below Initial)'`` for 0, ``'inconclusive'`` for None."""
+    """``'2 Repeatable'`` for a level, ``'0 (below Initial)'`` for 0, 'inconclusive' for None."""
     if level is None:
         return "inconclusive"
     if level == 0:

@@ -78,13 +78,13 @@ def _team_view(team: TeamAssessment) -> TeamView:
 def build_context(assessment: Assessment) -> ReportContext:
     org = assessment.organization
     names = {t.id: t.name for t in assessment.teams}
-    team_capabilities = {
-        t.id: {c.id: c for c in t.capabilities} for t in assessment.teams
-    }
+    team_capabilities = {t.id: {c.id: c for c in t.capabilities} for t in assessment.teams}
     heatmap = []
     for rollup in org.capabilities:
         results = [team_capabilities[t.id][rollup.id] for t in assessment.teams]
-        spread = "n/a" if rollup.min is None else f"{rollup.min}–{rollup.max} (median {rollup.median:g})"
+        spread = (
+            "n/a" if rollup.min is None else f"{rollup.min}–{rollup.max} (median {rollup.median:g})"
+        )
         heatmap.append(
             HeatmapRow(
                 capability=rollup.id,

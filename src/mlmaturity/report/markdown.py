@@ -28,7 +28,9 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML: every interpolated string goes through `cell`.
     )
-    env.filters.update(cell=cell, pct=percent, stage=stage_label, score=score_text, level=level_text)
+    env.filters.update(
+        cell=cell, pct=percent, stage=stage_label, score=score_text, level=level_text
+    )
     return env
 
 

@@ -34,7 +34,9 @@ def _overview(ctx: ReportContext) -> RenderableType:
 
 
 def _heatmap(ctx: ReportContext) -> RenderableType:
-    table = Table(title="Capabilities by team (≥N? = inconclusive, proven up to N)", title_justify="left")
+    table = Table(
+        title="Capabilities by team (≥N? = inconclusive, proven up to N)", title_justify="left"
+    )
     table.add_column("Capability")
     table.add_column("Dimension", style="dim")
     for team in ctx.assessment.teams:
@@ -58,20 +60,30 @@ def _team(view: TeamView) -> RenderableType:
     )
     parts: list[RenderableType] = [header]
     if view.barriers:
-        barriers = Table("Barrier", "Severity", "Unmet criteria", title="Barriers", title_justify="left")
+        barriers = Table(
+            "Barrier", "Severity", "Unmet criteria", title="Barriers", title_justify="left"
+        )
         for b in view.barriers[:6]:
             barriers.add_row(b.name, percent(b.severity), str(len(b.failing_criteria)))
         parts.append(barriers)
     if team.roadmap:
         shown = team.roadmap[:10]
         roadmap = Table(
-            "#", "Do this", "Capability", "KPI to watch",
+            "#",
+            "Do this",
+            "Capability",
+            "KPI to watch",
             title=f"Roadmap to {view.next_stage} ({len(shown)} of {len(team.roadmap)})",
             title_justify="left",
         )
         for item in shown:
             statement = item.statement + (" (undecided)" if item.status == "inconclusive" else "")
-            roadmap.add_row(str(item.order), statement, f"{item.capability_name} L{item.level}", item.kpi.name if item.kpi else "")
+            roadmap.add_row(
+                str(item.order),
+                statement,
+                f"{item.capability_name} L{item.level}",
+                item.kpi.name if item.kpi else "",
+            )
         parts.append(roadmap)
     for m in team.misalignments:
         parts.append(
@@ -92,7 +104,9 @@ def _team(view: TeamView) -> RenderableType:
 def render_text(assessment: Assessment, color: bool = False) -> str:
     ctx = build_context(assessment)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=WIDTH, force_terminal=color, no_color=not color, highlight=False)
+    console = Console(
+        file=buffer, width=WIDTH, force_terminal=color, no_color=not color, highlight=False
+    )
     console.print(_overview(ctx))
     console.print(_heatmap(ctx))
     for view in ctx.teams:

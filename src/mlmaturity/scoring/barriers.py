@@ -45,7 +45,9 @@ def barrier_results(
     results = []
     for barrier in model.spec.barriers:
         linked = [c for c in capabilities if barrier.id in model.capability[c.id].barriers]
-        shortfall = capability_shortfall([c.level for c in linked if c.level is not None], next_stage)
+        shortfall = capability_shortfall(
+            [c.level for c in linked if c.level is not None], next_stage
+        )
         listens = "role-misalignment" in barrier.signals
         parts = [p for p in (shortfall, share if listens else None) if p is not None]
         failing = [
@@ -66,4 +68,3 @@ def barrier_results(
             )
         )
     return sorted(results, key=lambda b: (b.severity is None, -(b.severity or 0.0)))
-

@@ -40,7 +40,7 @@ def evidence_status(
 def survey_status(
     questions: Sequence[str], needed: int, consensus: Mapping[str, QuestionConsensus]
 ) -> tuple[Status | None, list[SurveyBasis]]:
-    """Met when every question's consensus reaches the criterion's level; unmet when one falls short."""
+    """Met when each question's consensus reaches the criterion's level; unmet when one is short."""
     basis = []
     for qid in questions:
         item = consensus.get(qid)

@@ -41,9 +41,7 @@ def capability_rollup(model: Model, teams: Sequence[TeamAssessment]) -> list[Cap
     return rollups
 
 
-def organization_dimensions(
-    model: Model, teams: Sequence[TeamAssessment]
-) -> list[DimensionResult]:
+def organization_dimensions(model: Model, teams: Sequence[TeamAssessment]) -> list[DimensionResult]:
     """Each dimension's score is the mean of the teams' decided scores for it."""
     results = []
     for dimension in model.spec.dimensions:

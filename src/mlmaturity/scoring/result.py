@@ -15,7 +15,7 @@ from mlmaturity.evidence.finding import Finding
 from mlmaturity.model.schema import ToolHints
 from mlmaturity.survey.consensus import Misalignment, QuestionConsensus
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
 class _Frozen(BaseModel):
@@ -73,7 +73,9 @@ class CapabilityResult(_Frozen):
 class DimensionResult(_Frozen):
     id: str
     name: str
-    score: float | None = Field(description="Mean of decided capability levels, cut to one decimal.")
+    score: float | None = Field(
+        description="Mean of decided capability levels, cut to one decimal."
+    )
     level: int | None
     decided: int
     inconclusive: int

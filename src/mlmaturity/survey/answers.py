@@ -84,12 +84,14 @@ def resolve_answers(
         base: tuple[str | int, ...] = ("respondents", r)
         if teams is not None and person.team not in teams:
             known = ", ".join(sorted(teams))
-            problems.append(problem(base + ("team",), f"unknown team '{person.team}'", f"teams: {known}"))
+            problems.append(
+                problem((*base, "team"), f"unknown team '{person.team}'", f"teams: {known}")
+            )
         for qid, value in person.answers.items():
             question = model.questions.get(qid)
             if question is None:
                 hint = "run 'mlmaturity model show' to list the questions"
-                problems.append(problem(base + ("answers", qid), f"unknown question '{qid}'", hint))
+                problems.append(problem((*base, "answers", qid), f"unknown question '{qid}'", hint))
                 continue
             detail = _detail(value)
             if detail.choice is None:
@@ -98,10 +100,19 @@ def resolve_answers(
             if choice is None:
                 allowed = ", ".join(c.id for c in question.choices)
                 message = f"'{detail.choice}' is not a choice of '{qid}'"
-                problems.append(problem(base + ("answers", qid), message, f"choices: {allowed}"))
+                problems.append(problem((*base, "answers", qid), message, f"choices: {allowed}"))
                 continue
             answers.append(
-                Answer(person.id, person.team, person.role, qid, choice.id, choice.level, detail.comment, file)
+                Answer(
+                    person.id,
+                    person.team,
+                    person.role,
+                    qid,
+                    choice.id,
+                    choice.level,
+                    detail.comment,
+                    file,
+                )
             )
     if problems:
         raise InputError(problems)
@@ -127,7 +138,9 @@ def check_unique_respondents(files: Iterable[tuple[str, AnswersFile]]) -> None:
         for person in spec.respondents:
             if person.id in seen:
                 message = f"respondent '{person.id}' is also in {seen[person.id]}"
-                problems.append(Problem(file, message, key="respondents", hint="ids must be unique"))
+                problems.append(
+                    Problem(file, message, key="respondents", hint="ids must be unique")
+                )
             seen.setdefault(person.id, file)
     if problems:
         raise InputError(problems)
@@ -164,11 +177,17 @@ def _read_csv(path: Path) -> LocDict:
             problems.append(Problem(file, "respondent is empty", line, "respondent"))
             continue
         if role not in ROLES:
-            problems.append(Problem(file, f"unknown role '{role}'", line, "role", f"roles: {', '.join(ROLES)}"))
+            problems.append(
+                Problem(file, f"unknown role '{role}'", line, "role", f"roles: {', '.join(ROLES)}")
+            )
             continue
         team = (row["team"] or "").strip()
         if rid not in people:
-            people[rid] = _located({"id": rid, "team": team, "role": role, "answers": _located({}, file, line)}, file, line)
+            people[rid] = _located(
+                {"id": rid, "team": team, "role": role, "answers": _located({}, file, line)},
+                file,
+                line,
+            )
             respondents.append(people[rid])
             respondents.item_positions.append((file, line))
         person = people[rid]
@@ -178,7 +197,10 @@ def _read_csv(path: Path) -> LocDict:
         if question in person["answers"]:
             problems.append(Problem(file, f"'{rid}' answers '{question}' twice", line, "question"))
         answer = (row["answer"] or "").strip() or None
-        person["answers"][question] = {"choice": answer, "comment": (row.get("comment") or "").strip()}
+        person["answers"][question] = {
+            "choice": answer,
+            "comment": (row.get("comment") or "").strip(),
+        }
         person["answers"].key_positions[question] = (file, line)
     if problems:
         raise InputError(problems)
@@ -189,5 +211,5 @@ def _located(values: dict[str, Any], file: str, line: int) -> LocDict:
     """A mapping whose keys all point at one CSV row, so errors name the row."""
     located = LocDict(values)
     located.position = (file, line)
-    located.key_positions = {key: (file, line) for key in values}
+    located.key_positions = dict.fromkeys(values, (file, line))
     return located

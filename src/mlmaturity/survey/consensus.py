@@ -91,9 +91,7 @@ def _extremes(views: list[RoleView]) -> tuple[RoleView, RoleView]:
     return max(views, key=lambda v: v.level), min(views, key=lambda v: v.level)
 
 
-def misalignments(
-    per_question: dict[str, QuestionConsensus], model: Model
-) -> list[Misalignment]:
+def misalignments(per_question: dict[str, QuestionConsensus], model: Model) -> list[Misalignment]:
     """Questions, and whole capabilities, on which two roles are two or more levels apart."""
     found = []
     by_capability: dict[str, dict[str, list[RoleView]]] = defaultdict(lambda: defaultdict(list))

@@ -17,7 +17,14 @@ from mlmaturity.atomic import write_text_atomic
 from mlmaturity.errors import InputError
 from mlmaturity.model import Model
 from mlmaturity.model.schema import Question
-from mlmaturity.survey.answers import AnswerDetail, AnswersFile, Respondent, read_answers_file, resolve_answers
+from mlmaturity.survey.answers import (
+    AnswerDetail,
+    AnswersFile,
+    Respondent,
+    Role,
+    read_answers_file,
+    resolve_answers,
+)
 
 SKIP, QUIT = "s", "q"
 
@@ -60,16 +67,18 @@ def _ask(console: Console, question: Question, number: int, total: int, capabili
 
 
 def run_survey(
-    model: Model, out: Path, *, team: str, role: str, respondent: str, console: Console
+    model: Model, out: Path, *, team: str, role: Role, respondent: str, console: Console
 ) -> tuple[int, int]:
     """Ask every unanswered question; returns ``(answered, total)``."""
     spec = _load_or_start(out, model)
     person = next((r for r in spec.respondents if r.id == respondent), None)
     if person is None:
-        person = Respondent(id=respondent, team=team, role=role, answers={})  # type: ignore[arg-type]
+        person = Respondent(id=respondent, team=team, role=role, answers={})
         spec.respondents.append(person)
     elif (person.team, person.role) != (team, role):
-        message = f"respondent '{respondent}' is already recorded as {person.role} in team {person.team}"
+        message = (
+            f"respondent '{respondent}' is already recorded as {person.role} in team {person.team}"
+        )
         raise InputError.single(out, message, hint="use --respondent to answer as someone else")
     questions = [(q, c.name) for c in model.capabilities for q in c.questions]
     total = len(questions)
