@@ -11,14 +11,12 @@ import os
 import sys
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-    from mlmaturity.survey.answers import Role as AnswerRole
 
 
 class Exit(IntEnum):
@@ -195,7 +193,7 @@ def survey(
         load_model(model),
         out,
         team=team,
-        role=cast("AnswerRole", role.value),
+        role=role.value,
         respondent=respondent or getpass.getuser(),
         console=console,
     )
