@@ -81,8 +81,12 @@ def _write_or_print(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         return
     from mlmaturity.atomic import write_text_atomic
+    from mlmaturity.errors import InputError
 
-    write_text_atomic(output, text)
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise InputError.single(output, f"cannot be written: {exc.strerror}") from None
     _console(stderr=True).print(f"wrote {output}")
 
 

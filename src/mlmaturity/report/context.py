@@ -53,6 +53,7 @@ class TeamView:
 class ReportContext:
     assessment: Assessment
     organization_stage: str
+    lowest_team_stage: str
     organization_confidence: str
     dimension_names: dict[str, str]
     heatmap: list[HeatmapRow]
@@ -99,6 +100,7 @@ def build_context(assessment: Assessment) -> ReportContext:
     return ReportContext(
         assessment=assessment,
         organization_stage=stage_label(org.stage),
+        lowest_team_stage=stage_label(org.lowest_team_stage),
         organization_confidence=percent(org.confidence),
         dimension_names={d.id: d.name for d in org.dimensions},
         heatmap=heatmap,

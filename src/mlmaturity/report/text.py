@@ -25,6 +25,7 @@ def _overview(ctx: ReportContext) -> RenderableType:
     org = ctx.assessment.organization
     table = Table.grid(padding=(0, 2))
     table.add_row("Stage", Text(ctx.organization_stage, style="bold"))
+    table.add_row("Lowest team stage", ctx.lowest_team_stage)
     for d in org.dimensions:
         table.add_row(d.name, score_text(d))
     table.add_row("Decided by evidence", ctx.organization_confidence)
