@@ -238,7 +238,13 @@ def problems_from_validation(
 def validate(root: type[M], data: Any, file: str) -> M:
     """Validate parsed YAML against ``root``, reporting every problem at once."""
     if not isinstance(data, dict):
-        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        found = (
+            "an empty file"
+            if data is None
+            else "a list"
+            if isinstance(data, list)
+            else f"the single value {str(data)[:40]!r}"
+        )
         raise InputError([Problem(file, f"expected a mapping at the top level, found {found}", 1)])
     try:
         return root.model_validate(data)
