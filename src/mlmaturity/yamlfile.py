@@ -209,6 +209,8 @@ def _hint(root: type[BaseModel], error: Any) -> str:
             return "allowed keys: " + ", ".join(allowed)
     if error["type"] == "missing":
         return "add this key"
+    if error["type"] == "string_type" and isinstance(error.get("input"), bool):
+        return "YAML reads unquoted yes/no/on/off as true/false: put the value in quotes"
     return ""
 
 
