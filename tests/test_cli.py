@@ -57,10 +57,9 @@ def test_assess_text_shows_levels_barriers_and_roadmap():
     out = result.stdout
     assert "Test Org" in out and "Stage" in out and "2 Repeatable" in out
     assert "Experiment tracking" in out and "Barriers" in out and "Roadmap to" in out
-    assert (
-        "repos: no collector yet" in out
-    )  # a source kind without a collector is said, not dropped
-    assert "Roles disagree" in out
+    # A source kind without a collector is said, not dropped.
+    assert "repos: no collector yet" in out
+    assert "Where roles disagree" in out
 
 
 def test_assess_json_validates_against_the_published_schema(tmp_path: Path):

@@ -67,7 +67,9 @@ capabilities:
 
 
 def test_disabling_a_whole_capability(tmp_path: Path):
-    path = _write(tmp_path, "version: 1\nextends: default\nid: x\nname: X\ndisable: [cost-management]\n")
+    path = _write(
+        tmp_path, "version: 1\nextends: default\nid: x\nname: X\ndisable: [cost-management]\n"
+    )
     model = load_model(path)
     assert "cost-management" not in model.capability
     assert all(p.capability.id != "cost-management" for p in model.placed_criteria.values())

@@ -8,9 +8,6 @@ from mlmaturity.model.stages import stage_label
 from mlmaturity.scoring import Assessment, TeamAssessment
 from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult
 
-ROADMAP_SHOWN = 10
-"""Roadmap items shown per team in short formats; the JSON report has them all."""
-
 
 def level_text(level: int | None, at_least: int = 0) -> str:
     """``'2'`` for a decided level, ``'≥1?'`` for an inconclusive one proven up to 1."""
@@ -59,7 +56,6 @@ class ReportContext:
     heatmap: list[HeatmapRow]
     barriers: list[BarrierResult]
     teams: list[TeamView] = field(default_factory=list)
-    roadmap_shown: int = ROADMAP_SHOWN
 
 
 def _team_view(team: TeamAssessment) -> TeamView:

@@ -14,6 +14,8 @@ from mlmaturity.report.registry import report_format
 from mlmaturity.scoring import Assessment
 
 WIDTH = 120
+SHOWN = 10
+"""Rows shown per table; the Markdown and JSON reports have them all."""
 _LEVEL_STYLES = {0: "bold red", 1: "red", 2: "yellow", 3: "green", 4: "bold green"}
 
 
@@ -68,7 +70,7 @@ def _team(view: TeamView) -> RenderableType:
             barriers.add_row(b.name, percent(b.severity), str(len(b.failing_criteria)))
         parts.append(barriers)
     if team.roadmap:
-        shown = team.roadmap[:10]
+        shown = team.roadmap[:SHOWN]
         roadmap = Table(
             "#",
             "Do this",
@@ -86,14 +88,25 @@ def _team(view: TeamView) -> RenderableType:
                 item.kpi.name if item.kpi else "",
             )
         parts.append(roadmap)
-    for m in team.misalignments:
-        parts.append(
-            Text(
-                f"Roles disagree on “{m.text}”: {m.highest.role} says {m.highest.level:g}, "
-                f"{m.lowest.role} says {m.lowest.level:g}",
+    if team.misalignments:
+        shown = team.misalignments[:SHOWN]
+        disagree = Table(
+            "About",
+            "Highest view",
+            "Lowest view",
+            "Spread",
+            title=f"Where roles disagree ({len(shown)} of {len(team.misalignments)})",
+            title_justify="left",
+        )
+        for m in shown:
+            disagree.add_row(
+                m.text,
+                f"{m.highest.role} {m.highest.level:g}",
+                f"{m.lowest.role} {m.lowest.level:g}",
+                f"{m.spread:g}",
                 style="magenta",
             )
-        )
+        parts.append(disagree)
     for c in team.conflicts:
         parts.append(Text(f"{c.criterion}: {c.message}", style="yellow"))
     for note in team.notes:

@@ -136,4 +136,4 @@ def misalignments(per_question: dict[str, QuestionConsensus], model: Model) -> l
                     lowest=low,
                 )
             )
-    return found
+    return sorted(found, key=lambda m: (m.scope != "capability", -m.spread, m.subject))
