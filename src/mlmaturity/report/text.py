@@ -89,16 +89,16 @@ def _team(view: TeamView) -> RenderableType:
             )
         parts.append(roadmap)
     if team.misalignments:
-        shown = team.misalignments[:SHOWN]
+        disagreements = team.misalignments[:SHOWN]
         disagree = Table(
             "About",
             "Highest view",
             "Lowest view",
             "Spread",
-            title=f"Where roles disagree ({len(shown)} of {len(team.misalignments)})",
+            title=f"Where roles disagree ({len(disagreements)} of {len(team.misalignments)})",
             title_justify="left",
         )
-        for m in shown:
+        for m in disagreements:
             disagree.add_row(
                 m.text,
                 f"{m.highest.role} {m.highest.level:g}",
