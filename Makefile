@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+RUNTIME := $(VENV)/.installed
 DEMO_OUT ?= reports
 
 .DEFAULT_GOAL := test
@@ -12,12 +13,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(RUNTIME)
+
 ## demo: install, assess the bundled example organization, write the reports to $(DEMO_OUT)/
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/mlmaturity assess examples/acme
 	$(BIN)/mlmaturity assess examples/acme --format markdown --output $(DEMO_OUT)/acme.md
 	$(BIN)/mlmaturity assess examples/acme --format json --output $(DEMO_OUT)/acme.json

@@ -24,6 +24,7 @@ class Exit(IntEnum):
     GATE_NOT_MET = 1
     BAD_INPUT = 2
     INTERNAL_ERROR = 3
+    INTERRUPTED = 130  # the shell's convention for Ctrl-C
 
 
 class Format(StrEnum):
@@ -275,7 +276,7 @@ def main() -> None:
             else [f"error: {exc.problems[0]}"],
         )
     except KeyboardInterrupt:
-        _fail(Exit.BAD_INPUT, ["interrupted"])
+        _fail(Exit.INTERRUPTED, ["interrupted"])
     except Exception as exc:  # the last line of defence: never show a user a traceback
         if os.environ.get("MLMATURITY_DEBUG"):
             raise

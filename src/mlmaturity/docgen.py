@@ -64,7 +64,8 @@ def cli_markdown() -> str:
         "",
         "Generated from the commands' own `--help` by `make docs`; do not edit.",
         "",
-        "Exit codes: `0` ok · `1` gate not met · `2` bad input · `3` internal error.",
+        "Exit codes: `0` ok · `1` gate not met · `2` bad input · `3` internal error ·",
+        "`130` interrupted.",
     ]
     for command in COMMANDS:
         result = runner.invoke(

@@ -18,11 +18,17 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{round(value * 100)}%"
 
 
-def score_text(dimension: DimensionResult) -> str:
+def score_text(dimension: DimensionResult, counted: str = "capabilities") -> str:
+    """``'2.3 (8 capabilities, 1 inconclusive)'``; ``counted`` names what the mean is over."""
     if dimension.score is None:
         return "inconclusive"
     extra = f", {dimension.inconclusive} inconclusive" if dimension.inconclusive else ""
-    return f"{dimension.score:.1f} ({dimension.decided} decided{extra})"
+    return f"{dimension.score:.1f} ({dimension.decided} {counted}{extra})"
+
+
+def number(value: float) -> str:
+    """``3`` rather than ``3.0``, ``2.5`` as it is."""
+    return f"{value:g}"
 
 
 @dataclass(frozen=True)

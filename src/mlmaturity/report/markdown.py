@@ -7,7 +7,7 @@ import re
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.context import build_context, level_text, percent, score_text
+from mlmaturity.report.context import build_context, level_text, number, percent, score_text
 from mlmaturity.report.registry import report_format
 from mlmaturity.scoring import Assessment
 
@@ -29,7 +29,7 @@ def _environment() -> Environment:
         autoescape=False,  # Markdown, not HTML: every interpolated string goes through `cell`.
     )
     env.filters.update(
-        cell=cell, pct=percent, stage=stage_label, score=score_text, level=level_text
+        cell=cell, pct=percent, stage=stage_label, score=score_text, level=level_text, num=number
     )
     return env
 

@@ -29,7 +29,7 @@ def _overview(ctx: ReportContext) -> RenderableType:
     table.add_row("Stage", Text(ctx.organization_stage, style="bold"))
     table.add_row("Lowest team stage", ctx.lowest_team_stage)
     for d in org.dimensions:
-        table.add_row(d.name, score_text(d))
+        table.add_row(d.name, score_text(d, "teams"))
     table.add_row("Decided by evidence", ctx.organization_confidence)
     model = ctx.assessment.model
     title = f"{org.name} · model {model.name} {model.version}"
