@@ -47,9 +47,9 @@ def collect_team(workspace: Workspace, team: Team) -> Collected:
     """Run each source kind's collector for one team and gather what they found."""
     gathered = Collected()
     for kind, entries in workspace.sources(team).items():
-        result = collect(TeamSources(team.id, kind, entries, workspace.root))
-        gathered.findings.extend(result.findings)
-        gathered.notes.extend(result.notes)
+        gathered.merge(
+            collect(TeamSources(team.id, kind, entries, workspace.root, str(workspace.path)))
+        )
     return gathered
 
 

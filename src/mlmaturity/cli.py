@@ -31,6 +31,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    sarif = "sarif"
 
 
 class Role(StrEnum):
@@ -39,6 +40,12 @@ class Role(StrEnum):
     platform_ops = "platform-ops"
     product = "product"
     leadership = "leadership"
+
+
+class ScanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
 
 
 class SchemaName(StrEnum):
@@ -135,6 +142,40 @@ def assess(
     assessment = run(workspace, model_path=model)
     color = output is None and format is Format.text and sys.stdout.isatty()
     _write_or_print(render(assessment, format.value, color=color), output)
+
+
+@app.command()
+def scan(
+    repositories: Annotated[list[Path], typer.Argument(help="Repository folders to scan.")],
+    format: Annotated[
+        ScanFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ScanFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    history: Annotated[bool, typer.Option(help="Read git history (commit activity).")] = True,
+) -> None:
+    """Scan repositories and list the findings of every check.
+
+    Reads only: nothing in a repository is executed, imported or unpickled, and no symlink
+    is followed. Exit 0 whatever the findings; use `assess` and `gate` to judge them.
+    """
+    from mlmaturity.errors import InputError
+    from mlmaturity.evidence.repo.collector import scan_many
+    from mlmaturity.report.findings import scan_json, scan_text
+    from mlmaturity.report.sarif import sarif_log, sarif_text
+
+    missing = [str(r) for r in repositories if not r.is_dir()]
+    if missing:
+        raise InputError.single(missing[0], "not a folder", hint="give repository folders to scan")
+    results = scan_many([(r.resolve(), str(r)) for r in repositories], history=history)
+    if format is ScanFormat.sarif:
+        text = sarif_text(sarif_log((f, r.anchor) for r in results for f in r.findings))
+    elif format is ScanFormat.json:
+        text = scan_json(results)
+    else:
+        text = scan_text(results, color=output is None and sys.stdout.isatty())
+    _write_or_print(text, output)
 
 
 @app.command()

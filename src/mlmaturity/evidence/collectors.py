@@ -12,6 +12,7 @@ import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mlmaturity.evidence.finding import Finding
 from mlmaturity.evidence.registry import SourceKind
@@ -19,18 +20,27 @@ from mlmaturity.evidence.registry import SourceKind
 
 @dataclass(frozen=True)
 class TeamSources:
-    """One team's entries for one source kind, with paths resolved against the workspace."""
+    """One team's entries for one source kind; relative paths start at ``base``."""
 
     team: str
     kind: SourceKind
     entries: Sequence[str]
     base: Path
+    file: str = "mlmaturity.yaml"
+    """The workspace file that lists them, for error messages."""
 
 
 @dataclass
 class Collected:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def merge(self, other: Collected) -> None:
+        self.findings.extend(other.findings)
+        self.notes.extend(other.notes)
+        for table, rows in other.events.items():
+            self.events.setdefault(table, []).extend(rows)
 
 
 Collector = Callable[[TeamSources], Collected]
@@ -51,11 +61,11 @@ def collector(kind: SourceKind) -> Callable[[Collector], Collector]:
 
 
 def load_builtin() -> None:
-    """Import every module of this package so their decorators run (cheap after the first call)."""
+    """Import every module of this package, and of its sub-packages, so their decorators run."""
     package = importlib.import_module("mlmaturity.evidence")
-    for module in pkgutil.iter_modules(package.__path__):
-        if module.name not in _NOT_COLLECTORS:
-            importlib.import_module(f"mlmaturity.evidence.{module.name}")
+    for module in pkgutil.walk_packages(package.__path__, "mlmaturity.evidence."):
+        if module.name.rpartition(".")[2] not in _NOT_COLLECTORS:
+            importlib.import_module(module.name)
 
 
 def collector_for(kind: SourceKind) -> Collector | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -46,3 +47,45 @@ class Finding(BaseModel):
     annotation: str | None = Field(
         default=None, description="Why a person marked it not applicable or accepted, if they did."
     )
+    original_outcome: Outcome | None = Field(
+        default=None, description="What the check said before an annotation set it aside."
+    )
+
+
+class Verdict(BaseModel):
+    """What a check function returns; the registry adds the check id, subject and remediation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Outcome
+    detail: str = ""
+    locations: list[Location] = []
+
+
+def _verdict(outcome: Outcome, detail: str, locations: tuple[Location, ...]) -> Verdict:
+    return Verdict(outcome=outcome, detail=detail, locations=list(locations[:MAX_LOCATIONS]))
+
+
+MAX_LOCATIONS = 20
+"""Locations kept per finding: enough to act on, bounded for huge repositories."""
+
+
+def passed(detail: str, *locations: Location) -> Verdict:
+    return _verdict(Outcome.PASS, detail, locations)
+
+
+def failed(detail: str, *locations: Location) -> Verdict:
+    return _verdict(Outcome.FAIL, detail, locations)
+
+
+def not_applicable(detail: str, *locations: Location) -> Verdict:
+    return _verdict(Outcome.NOT_APPLICABLE, detail, locations)
+
+
+def inconclusive(detail: str, *locations: Location) -> Verdict:
+    return _verdict(Outcome.INCONCLUSIVE, detail, locations)
+
+
+def at_path_locations(paths: Iterable[str]) -> list[Location]:
+    """One location per path (whole-file evidence)."""
+    return [Location(path=p) for p in paths]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mlmaturity.evidence.finding import Effort, Finding
+from mlmaturity.evidence.finding import Effort, Finding, Outcome, Verdict
 
 SourceKind = Literal[
     "repos", "mlflow", "ci_runs", "costs", "deployments", "incidents", "drift", "inference_logs"
@@ -26,7 +26,7 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
     "inference_logs",
 )
 Lifecycle = Literal["experimental", "stable", "deprecated"]
-CheckFunction = Callable[[Any], Iterable[Finding]]
+CheckFunction = Callable[[Any], Verdict]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,24 @@ class CheckSpec:
     effort: Effort
     lifecycle: Lifecycle
     run: CheckFunction
+    keywords: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+
+    def finding(self, evidence: Any, subject: str) -> Finding:
+        """Run the check on one subject; a crash becomes an ``error`` finding, never an abort."""
+        try:
+            verdict = self.run(evidence)
+        except Exception as exc:  # one broken check must not stop the others
+            verdict = Verdict(outcome=Outcome.ERROR, detail=f"{type(exc).__name__}: {exc}")
+        return Finding(
+            check=self.id,
+            subject=subject,
+            outcome=verdict.outcome,
+            detail=verdict.detail,
+            locations=verdict.locations,
+            remediation=self.remediation if verdict.outcome == Outcome.FAIL else "",
+            effort=self.effort,
+        )
 
 
 class DuplicateCheckError(ValueError):
@@ -55,24 +73,40 @@ def check(
     remediation: str,
     effort: Effort = "medium",
     lifecycle: Lifecycle = "stable",
+    keywords: Iterable[str] = (),
+    reads: Iterable[str] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated function as the evidence check ``id``."""
+    """Register the decorated function as the evidence check ``id``.
+
+    ``keywords`` are literal strings the check looks for in file contents and ``reads`` are
+    path globs whose text it needs; the collector gathers both for all checks in one pass.
+    """
 
     def register(function: CheckFunction) -> CheckFunction:
         if id in _CHECKS:
             raise DuplicateCheckError(f"check id '{id}' is registered twice")
-        _CHECKS[id] = CheckSpec(id, question, source, remediation, effort, lifecycle, function)
+        _CHECKS[id] = CheckSpec(
+            id,
+            question,
+            source,
+            remediation,
+            effort,
+            lifecycle,
+            function,
+            tuple(keywords),
+            tuple(reads),
+        )
         return function
 
     return register
 
 
-def registered_checks() -> dict[str, CheckSpec]:
-    """Every registered check, by id (after the collectors' modules have been imported)."""
+def registered_checks(source: SourceKind | None = None) -> dict[str, CheckSpec]:
+    """Every registered check (of one source kind), by id, built-in ones included."""
     from mlmaturity.evidence import collectors
 
     collectors.load_builtin()
-    return dict(sorted(_CHECKS.items()))
+    return {k: v for k, v in sorted(_CHECKS.items()) if source is None or v.source == source}
 
 
 def unregister(id: str) -> None:

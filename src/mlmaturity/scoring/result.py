@@ -138,6 +138,7 @@ class TeamAssessment(_Frozen):
     roadmap: list[RoadmapItem]
     consensus: list[QuestionConsensus]
     misalignments: list[Misalignment]
+    findings: list[Finding] = Field(default=[], description="Every evidence finding, once.")
     notes: list[str] = Field(default=[], description="What could not be collected, and why.")
 
 

@@ -83,5 +83,6 @@ def score_team(
         roadmap=roadmap(model, capabilities, barriers, next_stage),
         consensus=consensus_list,
         misalignments=disagreements,
+        findings=list(findings),
         notes=list(notes),
     )

@@ -1,0 +1,1 @@
+"""The repository collector: static evidence from git repositories, never executed."""

@@ -1,0 +1,1 @@
+"""Repository checks, one module per theme; each check is one small registered function."""

@@ -1,0 +1,97 @@
+"""Helpers the repository checks share: where CI lives, what counts as ML code, locations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from mlmaturity.evidence.finding import Location
+from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
+
+CODE = (".py", ".ipynb")
+DEPENDENCY_FILES = (
+    "**/requirements*.txt", "**/pyproject.toml", "**/setup.cfg", "**/setup.py", "**/environment*.yml",
+    "**/Pipfile",
+)  # fmt: skip
+CI_SYSTEMS = {
+    ".github/workflows/*.yml": "GitHub Actions",
+    ".github/workflows/*.yaml": "GitHub Actions",
+    ".gitlab-ci.yml": "GitLab CI",
+    "azure-pipelines.yml": "Azure Pipelines",
+    "azure-pipelines.yaml": "Azure Pipelines",
+    ".azure-pipelines/*.yml": "Azure Pipelines",
+    "Jenkinsfile": "Jenkins",
+    "**/Jenkinsfile": "Jenkins",
+    ".circleci/config.yml": "CircleCI",
+    "bitbucket-pipelines.yml": "Bitbucket Pipelines",
+    ".buildkite/pipeline.yml": "Buildkite",
+}
+CI_FILES = tuple(CI_SYSTEMS)
+ML_LIBRARIES = (
+    "sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
+    "transformers", "statsmodels", "jax", "prophet", "mlflow",
+)  # fmt: skip
+TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+
+
+def at(hit: Hit) -> Location:
+    return Location(path=hit.path, line=hit.line, snippet=hit.snippet)
+
+
+def at_path(path: str) -> Location:
+    return Location(path=path)
+
+
+def locations(hits: Iterable[Hit]) -> list[Location]:
+    return [at(h) for h in hits]
+
+
+def ci_files(repo: Snapshot) -> dict[str, str]:
+    """CI configuration files and the CI system each belongs to."""
+    found: dict[str, str] = {}
+    for pattern, system in CI_SYSTEMS.items():
+        for path in repo.matching(pattern, repo.texts):
+            found.setdefault(path, system)
+    return dict(sorted(found.items()))
+
+
+def ci_lines(repo: Snapshot, pattern: re.Pattern[str]) -> list[Location]:
+    """Lines of CI configuration matching ``pattern`` (comments skipped)."""
+    found = []
+    for path in ci_files(repo):
+        for number, line in enumerate((repo.text(path) or "").splitlines(), start=1):
+            stripped = line.strip()
+            if stripped.startswith(("#", "//")):
+                continue
+            if pattern.search(line):
+                found.append(Location(path=path, line=number, snippet=stripped[:200]))
+    return found
+
+
+def ml_code(repo: Snapshot) -> set[str]:
+    """Files of Python or notebooks that use an ML library (or any notebook)."""
+    users = {h.path for h in repo.found(*(f"import {lib}" for lib in ML_LIBRARIES), suffixes=CODE)}
+    users |= {h.path for h in repo.found(*(f"from {lib}" for lib in ML_LIBRARIES), suffixes=CODE)}
+    return users | {n.path for n in repo.notebooks}
+
+
+ML_KEYWORDS = tuple(f"import {lib}" for lib in ML_LIBRARIES) + tuple(
+    f"from {lib}" for lib in ML_LIBRARIES
+)
+
+
+def is_ml_repository(repo: Snapshot) -> bool:
+    return bool(ml_code(repo))
+
+
+def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
+    """Keyword hits in Python, notebooks and dependency manifests."""
+    return [
+        h
+        for h in repo.found(*keywords)
+        if h.path.endswith(CODE) or any(repo.matching(p, [h.path]) for p in DEPENDENCY_FILES)
+    ]
+
+
+def test_files(repo: Snapshot) -> list[str]:
+    return [p for p in repo.with_suffix(".py") if TEST_FILE.search(p)]

@@ -1,0 +1,135 @@
+"""Governance: model cards, owners for ML code, explainability, fairness and runbooks."""
+
+from __future__ import annotations
+
+import re
+
+import pathspec
+
+from mlmaturity.evidence.finding import (
+    Location,
+    Verdict,
+    at_path_locations,
+    failed,
+    not_applicable,
+    passed,
+)
+from mlmaturity.evidence.registry import check
+from mlmaturity.evidence.repo.checks.common import (
+    ML_KEYWORDS,
+    at,
+    code_hits,
+    is_ml_repository,
+    ml_code,
+)
+from mlmaturity.evidence.repo.snapshot import Snapshot
+
+CODEOWNERS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
+MODEL_CARD = re.compile(r"(^|/)model[-_ ]?cards?([-_/][^/]*)?(\.md|\.ya?ml|\.json|/)", re.I)
+CARD_KEYWORDS = ("model_card_toolkit", "ModelCard(", "ModelCardData")
+EXPLAINERS = (
+    "import shap",
+    "from shap",
+    "import lime",
+    "from lime",
+    "captum",
+    "interpret.glassbox",
+    "alibi.explainers",
+    "dalex",
+)
+FAIRNESS = ("fairlearn", "aif360", "fairness_indicators", "responsibleai")
+RUNBOOK = re.compile(r"(^|/)(run[-_ ]?books?|playbooks?)([-_/.][^/]*)?$", re.I)
+
+
+def _ml_or(repo: Snapshot, verdict: Verdict) -> Verdict:
+    return verdict if is_ml_repository(repo) else not_applicable("no ML code in this repository")
+
+
+@check(
+    "model-card-present",
+    question="Is there a model card documenting purpose, data, metrics and limits?",
+    source="repos",
+    remediation="Write a model card (MODEL_CARD.md) for each production model.",
+    effort="low",
+    keywords=CARD_KEYWORDS + ML_KEYWORDS,
+)
+def model_card_present(repo: Snapshot) -> Verdict:
+    files = [p for p in repo.files if MODEL_CARD.search(p)]
+    hits = code_hits(repo, *CARD_KEYWORDS)
+    if files or hits:
+        return passed("model card found", *at_path_locations(files), *(at(h) for h in hits))
+    return _ml_or(repo, failed("no model card"))
+
+
+@check(
+    "codeowners-cover-ml",
+    question="Does a CODEOWNERS file name owners for the ML code?",
+    source="repos",
+    remediation="Add a CODEOWNERS file whose rules cover the training, serving and notebook code.",
+    effort="low",
+    reads=CODEOWNERS,
+    keywords=ML_KEYWORDS,
+)
+def codeowners_cover_ml(repo: Snapshot) -> Verdict:
+    owners_file = next((p for p in CODEOWNERS if repo.text(p) is not None), None)
+    ml_files = sorted(ml_code(repo))
+    if owners_file is None:
+        return _ml_or(repo, failed("no CODEOWNERS file"))
+    rules = [
+        line.split()[0]
+        for line in (repo.text(owners_file) or "").splitlines()
+        if line.strip() and not line.lstrip().startswith("#") and len(line.split()) > 1
+    ]
+    spec = pathspec.GitIgnoreSpec.from_lines(rules)
+    if not ml_files:
+        return not_applicable("no ML code in this repository")
+    uncovered = [p for p in ml_files if not spec.match_file(p)]
+    where = Location(path=owners_file)
+    if uncovered:
+        return failed(
+            f"{len(uncovered)} ML file(s) have no owner", where, *at_path_locations(uncovered)
+        )
+    return passed(f"every ML file ({len(ml_files)}) has an owner", where)
+
+
+@check(
+    "explainability-used",
+    question="Are model predictions explained (SHAP, LIME, Captum, InterpretML)?",
+    source="repos",
+    remediation="Explain predictions with SHAP, LIME or Captum and keep the explanations with the model.",
+    keywords=EXPLAINERS + ML_KEYWORDS,
+)
+def explainability_used(repo: Snapshot) -> Verdict:
+    hits = code_hits(repo, *EXPLAINERS)
+    if hits:
+        return passed("explainability tooling used", *(at(h) for h in hits))
+    return _ml_or(repo, failed("no explainability library is used"))
+
+
+@check(
+    "fairness-assessed",
+    question="Is fairness assessed (Fairlearn, AIF360, Fairness Indicators)?",
+    source="repos",
+    remediation="Assess fairness across groups with Fairlearn or AIF360 for models that affect people.",
+    keywords=FAIRNESS + ML_KEYWORDS,
+)
+def fairness_assessed(repo: Snapshot) -> Verdict:
+    hits = code_hits(repo, *FAIRNESS)
+    if hits:
+        return passed("fairness assessed", *(at(h) for h in hits))
+    return _ml_or(repo, failed("no fairness assessment"))
+
+
+@check(
+    "runbook-present",
+    question="Is there a runbook for operating the model?",
+    source="repos",
+    remediation="Write a runbook: how to tell the model is unhealthy, how to roll back, whom to call.",
+    effort="low",
+    keywords=ML_KEYWORDS,
+)
+def runbook_present(repo: Snapshot) -> Verdict:
+    files = [p for p in repo.files if RUNBOOK.search(p)]
+    if files:
+        return passed("runbook found", *at_path_locations(files))
+    return _ml_or(repo, failed("no runbook"))

@@ -1,0 +1,65 @@
+"""Monitoring: drift and performance are watched, and what is seen can trigger retraining."""
+
+from __future__ import annotations
+
+from mlmaturity.evidence.finding import Verdict, failed, not_applicable, passed
+from mlmaturity.evidence.registry import check
+from mlmaturity.evidence.repo.checks.common import ML_KEYWORDS, at, code_hits, is_ml_repository
+from mlmaturity.evidence.repo.snapshot import Snapshot
+
+MONITORS = {
+    "Evidently": ("import evidently", "from evidently"),
+    "NannyML": ("import nannyml", "from nannyml"),
+    "whylogs": ("import whylogs", "from whylogs"),
+    "alibi-detect": ("alibi_detect", "alibi-detect"),
+    "Arize": ("from arize", "import arize"),
+    "SageMaker Model Monitor": ("DefaultModelMonitor", "ModelQualityMonitor"),
+}
+MONITOR_KEYWORDS = tuple(k for v in MONITORS.values() for k in v)
+DRIFT = ("drift", "Drift")
+TRIGGERS = (
+    "retrain",
+    "trigger_dag",
+    "submit_run",
+    "create_run(",
+    "workflow_dispatch",
+    "repository_dispatch",
+    "start_pipeline_execution",
+    "run_pipeline(",
+)
+
+
+@check(
+    "ml-monitoring-used",
+    question="Is an ML monitoring library used (Evidently, NannyML, whylogs, alibi-detect)?",
+    source="repos",
+    remediation="Monitor input drift and model performance with Evidently, NannyML or whylogs.",
+    keywords=MONITOR_KEYWORDS + ML_KEYWORDS,
+)
+def ml_monitoring_used(repo: Snapshot) -> Verdict:
+    used = {name: hits for name, words in MONITORS.items() if (hits := code_hits(repo, *words))}
+    if used:
+        return passed(
+            "monitoring with " + ", ".join(sorted(used)), *(at(h) for v in used.values() for h in v)
+        )
+    if not is_ml_repository(repo):
+        return not_applicable("no ML code in this repository")
+    return failed("no ML monitoring library is used")
+
+
+@check(
+    "retraining-triggered-by-monitoring",
+    question="Can a drift or performance signal trigger retraining?",
+    source="repos",
+    remediation="Connect drift and performance alerts to the training pipeline (a trigger, not a ticket).",
+    effort="high",
+    keywords=DRIFT + TRIGGERS + MONITOR_KEYWORDS + ML_KEYWORDS,
+)
+def retraining_triggered_by_monitoring(repo: Snapshot) -> Verdict:
+    watching = {h.path for h in repo.found(*DRIFT, *MONITOR_KEYWORDS)}
+    triggers = [h for h in repo.found(*TRIGGERS) if h.path in watching]
+    if triggers:
+        return passed("a monitoring signal triggers retraining", *(at(h) for h in triggers))
+    if not is_ml_repository(repo):
+        return not_applicable("no ML code in this repository")
+    return failed("nothing connects drift or performance signals to retraining")

@@ -1,0 +1,46 @@
+"""Pipelines: training runs as a pipeline in an orchestrator, not as a sequence of manual steps."""
+
+from __future__ import annotations
+
+from mlmaturity.evidence.finding import Verdict, failed, not_applicable, passed
+from mlmaturity.evidence.registry import check
+from mlmaturity.evidence.repo.checks.common import ML_KEYWORDS, at, code_hits, is_ml_repository
+from mlmaturity.evidence.repo.snapshot import Snapshot
+
+ORCHESTRATORS = {
+    "Airflow": ("from airflow", "import airflow"),
+    "Kubeflow Pipelines": ("from kfp", "import kfp"),
+    "Prefect": ("from prefect", "import prefect"),
+    "Dagster": ("from dagster", "import dagster"),
+    "ZenML": ("from zenml", "import zenml"),
+    "Metaflow": ("from metaflow", "import metaflow"),
+    "Flyte": ("from flytekit", "import flytekit"),
+    "Argo Workflows": ("argoproj.io/v1alpha1",),
+    "SageMaker Pipelines": ("sagemaker.workflow",),
+    "Vertex AI Pipelines": ("aiplatform.PipelineJob", "PipelineJob("),
+    "Azure ML pipelines": ("azure.ai.ml.dsl", "@pipeline"),
+}
+
+
+@check(
+    "pipeline-orchestrator-used",
+    question="Does training run as an orchestrated pipeline (Airflow, Kubeflow, Prefect, Dagster …)?",
+    source="repos",
+    remediation="Express training as a pipeline in an orchestrator (Airflow, Kubeflow, Prefect, Dagster).",
+    effort="high",
+    keywords=tuple(k for words in ORCHESTRATORS.values() for k in words) + ML_KEYWORDS,
+)
+def pipeline_orchestrator_used(repo: Snapshot) -> Verdict:
+    used = {}
+    for name, words in ORCHESTRATORS.items():
+        hits = code_hits(repo, *words) or repo.found(*words, suffixes=(".yaml", ".yml"))
+        if hits:
+            used[name] = hits
+    if used:
+        return passed(
+            "orchestrated with " + ", ".join(sorted(used)),
+            *(at(h) for v in used.values() for h in v),
+        )
+    if not is_ml_repository(repo):
+        return not_applicable("no ML code in this repository")
+    return failed("no pipeline orchestrator is used")

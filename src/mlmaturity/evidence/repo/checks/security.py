@@ -1,0 +1,221 @@
+"""ML security: no pickles committed or loaded unsafely, safe formats, no secrets, model scanning."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from mlmaturity.evidence.finding import (
+    Location,
+    Verdict,
+    failed,
+    inconclusive,
+    not_applicable,
+    passed,
+)
+from mlmaturity.evidence.registry import check
+from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, code_hits
+from mlmaturity.evidence.repo.scan import PARSE_TRIGGERS
+from mlmaturity.evidence.repo.snapshot import Snapshot
+
+PICKLE_SUFFIXES = frozenset(".pkl .pickle .joblib .dill .sav".split())
+MAYBE_PICKLE_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
+SAFE_SUFFIXES = frozenset(".safetensors .onnx".split())
+SAFE_CODE = ("safetensors", "save_file(", "torch.onnx.export", "skops", "onnxmltools", "to_onnx(")
+MODEL_SCANNERS = re.compile(r"modelscan|picklescan|fickling|protectai", re.I)
+SECRETS = {
+    "AWS access key": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "GitHub token": re.compile(
+        r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{60,}"
+    ),
+    "Slack token": re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
+    "private key": re.compile(
+        r"-----BEGIN (RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----"
+    ),
+    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"),
+    "Stripe live key": re.compile(r"\b[rs]k_live_[0-9A-Za-z]{24,}"),
+    "Hugging Face token": re.compile(r"\bhf_[A-Za-z]{34}\b"),
+    "OpenAI key": re.compile(r"\bsk-(proj-)?[A-Za-z0-9_\-]{40,}"),
+}
+SECRET_PREFIXES = (
+    "AKIA",
+    "ASIA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xoxa-",
+    "xoxb-",
+    "xoxp-",
+    "xoxr-",
+    "xoxs-",
+    "PRIVATE KEY",
+    "AIza",
+    "sk_live_",
+    "rk_live_",
+    "hf_",
+    "sk-",
+)
+
+
+def _is_pickle(magic: bytes) -> bool:
+    """Pickle protocol 2+ starts with 0x80 and the protocol; torch's zip format wraps a pickle."""
+    return (len(magic) >= 2 and magic[0] == 0x80 and 2 <= magic[1] <= 5) or magic.startswith(
+        b"PK\x03\x04"
+    )
+
+
+def pickle_artifacts(repo: Snapshot) -> list[str]:
+    found = []
+    for path, magic in sorted(repo.magic.items()):
+        suffix = PurePosixPath(path).suffix.lower()
+        if suffix in PICKLE_SUFFIXES or (suffix in MAYBE_PICKLE_SUFFIXES and _is_pickle(magic)):
+            found.append(path)
+    return found
+
+
+@check(
+    "no-pickle-artifacts",
+    question="Are no pickle-family model files (.pkl, .joblib, torch .pt …) committed?",
+    source="repos",
+    remediation="Do not commit pickled models: loading one runs code. Use safetensors or ONNX and a registry.",
+    effort="medium",
+)
+def no_pickle_artifacts(repo: Snapshot) -> Verdict:
+    found = pickle_artifacts(repo)
+    if found:
+        return failed(
+            f"{len(found)} pickle-family model file(s) committed",
+            *(Location(path=p) for p in found),
+        )
+    return passed("no pickle-family model files committed")
+
+
+@check(
+    "safe-model-loading",
+    question="Is model loading free of unsafe deserialization (pickle.load, joblib.load, torch.load without weights_only)?",
+    source="repos",
+    remediation="Load weights with safetensors, or torch.load(..., weights_only=True); never unpickle untrusted files.",
+    effort="medium",
+)
+def safe_model_loading(repo: Snapshot) -> Verdict:
+    unsafe = [
+        Location(path=path, line=line, snippet=f"{call}(…)")
+        for path, facts in sorted(repo.python_facts.items())
+        for line, call in facts["unsafe_loads"]
+    ]
+    if unsafe:
+        return failed(f"{len(unsafe)} unsafe deserialization call(s)", *unsafe)
+    if repo.unparsed:
+        reasons = [Location(path=p, snippet=reason) for p, reason in sorted(repo.unparsed.items())]
+        return inconclusive(f"{len(reasons)} file(s) could not be parsed", *reasons)
+    if not repo.python_facts:
+        return not_applicable("no code mentions a pickle-family loader")
+    return passed("every model load is safe")
+
+
+@check(
+    "safe-model-formats",
+    question="Are models saved in safe formats (safetensors, ONNX, skops)?",
+    source="repos",
+    remediation="Save models as safetensors or ONNX (or skops for scikit-learn) instead of pickles.",
+    effort="medium",
+    keywords=SAFE_CODE,
+)
+def safe_model_formats(repo: Snapshot) -> Verdict:
+    safe_files = [p for p in repo.files if PurePosixPath(p).suffix.lower() in SAFE_SUFFIXES]
+    safe_code = code_hits(repo, *SAFE_CODE)
+    if safe_files or safe_code:
+        return passed(
+            "safe formats in use",
+            *(Location(path=p) for p in safe_files),
+            *(at(h) for h in safe_code),
+        )
+    risky = pickle_artifacts(repo) or [p for p, f in repo.python_facts.items() if f["unsafe_loads"]]
+    if risky:
+        return failed(
+            "models are stored as pickles, with no safe format", *(Location(path=p) for p in risky)
+        )
+    return not_applicable("no model files or serialization code")
+
+
+def _redact(line: str, pattern: re.Pattern[str]) -> str:
+    """Never show a secret: keep its first four characters."""
+    return pattern.sub(lambda m: m.group(0)[:4] + "…[redacted]", line.strip())[:200]
+
+
+@check(
+    "no-committed-secrets",
+    question="Are no credentials committed (high-confidence token and key patterns)?",
+    source="repos",
+    remediation="Remove the secret, rotate it now, and load credentials from a secrets manager.",
+    effort="low",
+    keywords=SECRET_PREFIXES,
+)
+def no_committed_secrets(repo: Snapshot) -> Verdict:
+    found = []
+    for hit in repo.found(*SECRET_PREFIXES):
+        for kind, pattern in SECRETS.items():
+            if pattern.search(hit.text):
+                found.append(
+                    Location(
+                        path=hit.path,
+                        line=hit.line,
+                        snippet=f"{kind}: {_redact(hit.text, pattern)}",
+                    )
+                )
+                break
+    if found:
+        return failed(f"{len(found)} committed secret(s)", *found)
+    return passed("no high-confidence secret patterns found")
+
+
+@check(
+    "model-scan-in-ci",
+    question="Does CI scan model files for unsafe content (modelscan, picklescan)?",
+    source="repos",
+    remediation="Scan model artifacts in CI with modelscan or picklescan before they are registered.",
+    effort="low",
+    reads=CI_FILES,
+)
+def model_scan_in_ci(repo: Snapshot) -> Verdict:
+    if not ci_files(repo):
+        return not_applicable("no CI configuration")
+    lines = ci_lines(repo, MODEL_SCANNERS)
+    if lines:
+        return passed("CI scans model files", *lines)
+    return failed("CI does not scan model files")
+
+
+ROBUSTNESS = (
+    "art.attacks",
+    "art.estimators",
+    "adversarial-robustness-toolbox",
+    "garak",
+    "textattack",
+    "foolbox",
+    "cleverhans",
+    "robustbench",
+)
+
+
+@check(
+    "robustness-tested",
+    question="Is adversarial robustness tested (ART, garak, TextAttack, Foolbox)?",
+    source="repos",
+    remediation="Test robustness to adversarial inputs with the Adversarial Robustness Toolbox or garak.",
+    effort="high",
+    keywords=ROBUSTNESS,
+)
+def robustness_tested(repo: Snapshot) -> Verdict:
+    hits = code_hits(repo, *ROBUSTNESS)
+    if hits:
+        return passed("robustness tooling used", *(at(h) for h in hits))
+    if not repo.python_lines and not repo.notebooks:
+        return not_applicable("no code in this repository")
+    return failed("no adversarial robustness testing")
+
+
+assert all(trigger for trigger in PARSE_TRIGGERS)  # the loaders parsed are those scan.py looks for

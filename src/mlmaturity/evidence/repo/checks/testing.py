@@ -1,0 +1,141 @@
+"""Tests and code quality: tests exist, some touch data and model quality, linters are set up."""
+
+from __future__ import annotations
+
+import re
+
+from mlmaturity.evidence.finding import Verdict, at_path_locations, failed, passed
+from mlmaturity.evidence.registry import check
+from mlmaturity.evidence.repo.checks.common import at, test_files
+from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
+
+DATA_TEST_WORDS = (
+    "pandera", "great_expectations", "deepchecks", "isna(", "isnull(", "dtypes", "schema",
+    "duplicated(", "between(", "notna(",
+)  # fmt: skip
+MODEL_TEST_WORDS = (
+    "accuracy", "f1_score", "roc_auc", "precision", "recall", "mean_squared_error",
+    "mean_absolute_error", "r2_score", "evaluate(", "threshold",
+)  # fmt: skip
+TOOL_CONFIGS = ("pyproject.toml", "setup.cfg", "tox.ini", ".pre-commit-config.yaml")
+TOOL_CONFIG_GLOBS = tuple(f"**/{name}" for name in TOOL_CONFIGS)
+LINTERS = {
+    "ruff": (re.compile(r"^\[tool\.ruff|id:\s*ruff", re.M), ("ruff.toml", ".ruff.toml")),
+    "flake8": (re.compile(r"^\[flake8\]|^\[tool\.flake8|id:\s*flake8", re.M), (".flake8",)),
+    "pylint": (re.compile(r"^\[tool\.pylint|id:\s*pylint", re.M), (".pylintrc", "pylintrc")),
+    "black": (re.compile(r"^\[tool\.black|id:\s*black", re.M), ()),
+}
+TYPE_CHECKERS = {
+    "mypy": (re.compile(r"^\[tool\.mypy|^\[mypy|id:\s*mypy", re.M), ("mypy.ini", ".mypy.ini")),
+    "pyright": (re.compile(r"^\[tool\.pyright|id:\s*pyright", re.M), ("pyrightconfig.json",)),
+}
+
+
+def _tests_mentioning(repo: Snapshot, words: tuple[str, ...]) -> list[Hit]:
+    tests = set(test_files(repo))
+    return [h for h in repo.found(*words) if h.path in tests]
+
+
+@check(
+    "tests-present",
+    question="Does the repository contain automated tests?",
+    source="repos",
+    remediation="Add a tests/ folder with pytest tests for the feature and training code.",
+    effort="low",
+)
+def tests_present(repo: Snapshot) -> Verdict:
+    tests = test_files(repo)
+    if tests:
+        return passed(f"{len(tests)} test file(s)", *at_path_locations(tests))
+    return failed("no test files (tests/, test_*.py, *_test.py)")
+
+
+@check(
+    "data-tests-present",
+    question="Do tests check the data (schema, ranges, missing values)?",
+    source="repos",
+    remediation="Add tests or validation suites that assert the schema and ranges of input data.",
+    keywords=DATA_TEST_WORDS,
+)
+def data_tests_present(repo: Snapshot) -> Verdict:
+    hits = _tests_mentioning(repo, DATA_TEST_WORDS)
+    if hits:
+        return passed("tests check data", *(at(h) for h in hits))
+    return failed("no test checks the schema, ranges or completeness of data")
+
+
+@check(
+    "model-quality-tests-present",
+    question="Do tests check model quality against a threshold?",
+    source="repos",
+    remediation="Add a test that fails when a model's holdout metric drops below an agreed threshold.",
+    keywords=MODEL_TEST_WORDS,
+)
+def model_quality_tests_present(repo: Snapshot) -> Verdict:
+    hits = _tests_mentioning(repo, MODEL_TEST_WORDS)
+    if hits:
+        return passed("tests check model quality", *(at(h) for h in hits))
+    return failed("no test asserts a model metric")
+
+
+def _configured(
+    repo: Snapshot, tools: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, (pattern, files) in tools.items():
+        for path in repo.named(*files):
+            found.setdefault(name, path)
+        for path in repo.named(*TOOL_CONFIGS):
+            if pattern.search(repo.text(path) or ""):
+                found.setdefault(name, path)
+    return found
+
+
+@check(
+    "lint-configured",
+    question="Is a linter or formatter configured (ruff, flake8, pylint, black)?",
+    source="repos",
+    remediation="Configure ruff (or flake8/pylint and black) in pyproject.toml and run it in CI.",
+    effort="low",
+    reads=TOOL_CONFIG_GLOBS,
+)
+def lint_configured(repo: Snapshot) -> Verdict:
+    found = _configured(repo, LINTERS)
+    if found:
+        return passed(
+            "configured: " + ", ".join(sorted(found)),
+            *at_path_locations(sorted(set(found.values()))),
+        )
+    return failed("no linter or formatter configuration")
+
+
+@check(
+    "type-check-configured",
+    question="Is a type checker configured (mypy, pyright)?",
+    source="repos",
+    remediation="Configure mypy or pyright and run it in CI.",
+    effort="low",
+    reads=TOOL_CONFIG_GLOBS,
+)
+def type_check_configured(repo: Snapshot) -> Verdict:
+    found = _configured(repo, TYPE_CHECKERS)
+    if found:
+        return passed(
+            "configured: " + ", ".join(sorted(found)),
+            *at_path_locations(sorted(set(found.values()))),
+        )
+    return failed("no type checker configuration")
+
+
+@check(
+    "precommit-configured",
+    question="Are pre-commit hooks configured?",
+    source="repos",
+    remediation="Add a .pre-commit-config.yaml with the linters, formatters and nbstripout.",
+    effort="low",
+)
+def precommit_configured(repo: Snapshot) -> Verdict:
+    files = repo.named(".pre-commit-config.yaml", ".pre-commit-config.yml")
+    if files:
+        return passed("pre-commit configured", *at_path_locations(files))
+    return failed("no .pre-commit-config.yaml")

@@ -1,0 +1,100 @@
+"""The repository collector: scan each listed repository, run every repository check on it."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlmaturity.errors import InputError, Problem
+from mlmaturity.evidence.collectors import Collected, TeamSources, collector
+from mlmaturity.evidence.finding import Finding
+from mlmaturity.evidence.registry import registered_checks
+from mlmaturity.evidence.repo.annotations import ANNOTATIONS_FILE, annotate, load_annotations
+from mlmaturity.evidence.repo.listing import Skipped
+from mlmaturity.evidence.repo.scan import plan_for, scan_repository
+
+
+@dataclass
+class RepositoryResult:
+    """What scanning one repository produced; plain data, so it crosses process boundaries."""
+
+    subject: str
+    findings: list[Finding]
+    skipped: list[Skipped]
+    notes: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    anchor: str | None = None
+    """A file to attach repository-wide findings to where a format needs a file (SARIF)."""
+
+
+def assess_repository(root: Path, subject: str, *, history: bool = True) -> RepositoryResult:
+    """Scan one repository and run every registered repository check on it."""
+    checks = registered_checks("repos")
+    snapshot = scan_repository(root, subject, plan_for(list(checks.values())), history=history)
+    annotations, problem = load_annotations(
+        snapshot.text(ANNOTATIONS_FILE), f"{subject}/{ANNOTATIONS_FILE}"
+    )
+    findings = [annotate(spec.finding(snapshot, subject), annotations) for spec in checks.values()]
+    notes = [f"{problem} (annotations ignored)"] if problem else []
+    changes = []
+    if snapshot.history is not None:
+        changes = [
+            {"sha": c.sha, "at": c.at.isoformat(), "author": c.author, "repository": subject}
+            for c in snapshot.history.changes
+        ]
+    readme = snapshot.named("README.md", "README.rst", "README")
+    anchor = next(
+        (p for p in readme if "/" not in p), snapshot.files[0] if snapshot.files else None
+    )
+    return RepositoryResult(subject, findings, snapshot.skipped, notes, changes, anchor)
+
+
+def resolve_repositories(sources: TeamSources) -> list[tuple[Path, str]]:
+    """Each listed repository folder; a missing one is bad input naming the workspace file."""
+    found, problems = [], []
+    for entry in sources.entries:
+        path = (sources.base / entry).resolve()
+        if not path.is_dir():
+            problems.append(
+                Problem(
+                    sources.file,
+                    f"repository folder not found: {entry}",
+                    key=f"teams[{sources.team}].sources.repos",
+                    hint="paths are relative to the workspace file",
+                )
+            )
+        found.append((path, entry))
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def scan_many(
+    repositories: list[tuple[Path, str]], *, history: bool = True
+) -> list[RepositoryResult]:
+    """Scan repositories in parallel, one process each, on all cores."""
+    if len(repositories) <= 1:
+        return [assess_repository(root, subject, history=history) for root, subject in repositories]
+    workers = min(len(repositories), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            pool.submit(assess_repository, root, subject, history=history)
+            for root, subject in repositories
+        ]
+        return [f.result() for f in futures]
+
+
+@collector("repos")
+def collect_repositories(sources: TeamSources) -> Collected:
+    results = scan_many(resolve_repositories(sources))
+    collected = Collected()
+    for result in results:
+        collected.findings.extend(result.findings)
+        collected.notes.extend(result.notes)
+        collected.events.setdefault("changes", []).extend(
+            {**change, "team": sources.team, "source": "repos"} for change in result.changes
+        )
+    return collected

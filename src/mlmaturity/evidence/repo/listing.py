@@ -1,0 +1,139 @@
+"""Which files a repository holds: tracked files only, never through a symlink.
+
+A git repository is listed with ``git ls-files`` (tracked files; what .gitignore hides is not
+there). A folder that is not a git repository — or whose ``.git`` is a file pointing
+elsewhere, which we do not follow — is walked with its .gitignore files applied. Symlinks and
+submodules are skipped, and so is anything whose real location is outside the root.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+GIT_TIMEOUT_SECONDS = 60
+MAX_FILES = 500_000
+# Settings that keep git from running anything a repository's own config asks for.
+SAFE_GIT = ("git", "--no-pager", "-c", "core.fsmonitor=false", "-c", "safe.directory=*")
+SAFE_GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    files: list[str]
+    skipped: list[Skipped]
+    is_git: bool
+
+
+def git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return {**env, **SAFE_GIT_ENV, "HOME": env.get("HOME", "/nonexistent")}
+
+
+def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT_SECONDS) -> bytes:
+    """Run a read-only git command in ``root``; raises CalledProcessError or TimeoutExpired."""
+    return subprocess.run(
+        [*SAFE_GIT, "-C", str(root), *args],
+        capture_output=True,
+        check=True,
+        timeout=timeout,
+        env=git_env(),
+    ).stdout
+
+
+def is_git_repository(root: Path) -> bool:
+    """Only a real ``.git`` folder counts: a ``.git`` file may point outside the repository."""
+    dot_git = root / ".git"
+    return dot_git.is_dir() and not dot_git.is_symlink()
+
+
+def _git_listing(root: Path) -> Listing:
+    out = run_git(root, "ls-files", "-z", "--stage", "--full-name")
+    files: list[str] = []
+    skipped: list[Skipped] = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, raw = record.partition(b"\t")
+        path = os.fsdecode(raw)
+        mode = meta.split(b" ", 1)[0]
+        if mode == b"120000":
+            skipped.append(Skipped(path, "symlink, not followed"))
+        elif mode == b"160000":
+            skipped.append(Skipped(path, "submodule, not scanned"))
+        elif len(files) < MAX_FILES:
+            files.append(path)
+    return Listing(sorted(set(files)), skipped, is_git=True)
+
+
+def _ignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
+    ignore = folder / ".gitignore"
+    try:
+        if ignore.is_symlink() or not ignore.is_file() or ignore.stat().st_size > 1_000_000:
+            return None
+        return pathspec.GitIgnoreSpec.from_lines(ignore.read_text("utf-8", "replace").splitlines())
+    except OSError:
+        return None
+
+
+def _walk_listing(root: Path) -> Listing:
+    files: list[str] = []
+    skipped: list[Skipped] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []  # (folder prefix, its .gitignore)
+
+    def ignored(relative: str, is_dir: bool) -> bool:
+        candidate = relative + "/" if is_dir else relative
+        return any(
+            spec.match_file(candidate[len(prefix) :])
+            for prefix, spec in specs
+            if candidate.startswith(prefix)
+        )
+
+    stack = [(root, "")]
+    while stack and len(files) < MAX_FILES:
+        folder, prefix = stack.pop()
+        spec = _ignore_spec(folder)
+        if spec is not None:
+            specs.append((prefix, spec))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skipped(prefix or ".", f"cannot be listed: {exc.strerror}"))
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.name == ".git":
+                continue
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if stat.S_ISLNK(mode):
+                skipped.append(Skipped(relative, "symlink, not followed"))
+            elif stat.S_ISDIR(mode):
+                if not ignored(relative, is_dir=True):
+                    stack.append((Path(entry.path), relative + "/"))
+            elif stat.S_ISREG(mode):
+                if not ignored(relative, is_dir=False):
+                    files.append(relative)
+            else:
+                skipped.append(Skipped(relative, "not a regular file"))
+    return Listing(sorted(files), skipped, is_git=False)
+
+
+def list_files(root: Path) -> Listing:
+    """The repository's files, relative to ``root`` with ``/`` separators, sorted."""
+    if is_git_repository(root):
+        try:
+            return _git_listing(root)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+            pass  # not a usable repository: fall back to walking it
+    return _walk_listing(root)

@@ -1,0 +1,85 @@
+"""Bounded, symlink-proof reads inside one repository root.
+
+Every read opens the last path component with O_NOFOLLOW and checks, once per folder, that the
+folder's real location is inside the root, so a symlink planted anywhere on the way cannot make
+us open a file outside the repository. Reads stop at a per-file cap and a total budget.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+BINARY_PROBE = 8192
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class ReadRefused(Exception):
+    """The file was not read; the message says why (shown as a skipped file)."""
+
+
+@dataclass
+class BoundedReader:
+    root: Path
+    max_file_bytes: int = MAX_FILE_BYTES
+    budget: int = MAX_TOTAL_BYTES
+    spent: int = 0
+    _safe_folders: dict[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.root = Path(os.path.realpath(self.root))
+
+    def _folder_is_inside(self, relative_folder: str) -> bool:
+        known = self._safe_folders.get(relative_folder)
+        if known is None:
+            real = os.path.realpath(self.root / relative_folder)
+            known = real == str(self.root) or real.startswith(str(self.root) + os.sep)
+            self._safe_folders[relative_folder] = known
+        return known
+
+    def read(self, relative: str, limit: int | None = None) -> bytes:
+        """Up to ``limit`` (default: the per-file cap) bytes of a regular file inside the root."""
+        if relative.startswith("/") or ".." in relative.split("/"):
+            raise ReadRefused("path leaves the repository")
+        folder = relative.rpartition("/")[0]
+        if not self._folder_is_inside(folder):
+            raise ReadRefused("its folder is a link to outside the repository")
+        cap = self.max_file_bytes if limit is None else limit
+        try:
+            fd = os.open(self.root / relative, _FLAGS)
+        except OSError as exc:
+            reason = "a symlink" if exc.errno == 40 else exc.strerror or "cannot be opened"
+            raise ReadRefused(reason) from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ReadRefused("not a regular file")
+            if limit is None and info.st_size > cap:
+                raise ReadRefused(f"larger than {cap // 1024} KiB")
+            if self.spent + min(info.st_size, cap) > self.budget:
+                raise ReadRefused("total read budget used up")
+            data = _read_all(fd, cap)
+        finally:
+            os.close(fd)
+        self.spent += len(data)
+        return data
+
+
+def _read_all(fd: int, cap: int) -> bytes:
+    chunks, left = [], cap
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def is_binary(data: bytes) -> bool:
+    """Git's rule of thumb: a NUL byte near the start means binary."""
+    return b"\0" in data[:BINARY_PROBE]

@@ -1,0 +1,173 @@
+"""What a repository contains, gathered in one pass: paths, keyword hits, small config texts.
+
+Each file is read at most once. A file's path decides whether it is read at all (binaries and
+data files are not, beyond a few magic bytes for model artifacts); the text that is read goes
+through one multi-keyword search (Aho-Corasick, in native code), and only the lines that hold
+a keyword, the small configuration files checks ask for, and notebooks' structure are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from mlmaturity.evidence.repo.listing import Skipped
+
+MAX_HITS_PER_KEYWORD = 200
+MAX_LINE = 400
+MODEL_MAGIC_BYTES = 16
+# Never read as text: data, media, archives and model weights (their magic bytes may be probed).
+NOT_TEXT = frozenset(
+    ".png .jpg .jpeg .gif .bmp .ico .webp .svg .pdf .zip .gz .tgz .bz2 .xz .7z .tar .whl .egg "
+    ".parquet .arrow .feather .orc .avro .csv .tsv .npy .npz .h5 .hdf5 .tfrecord .db .sqlite "
+    ".pkl .pickle .joblib .pt .pth .ckpt .bin .safetensors .onnx .pb .tflite .mlmodel .gguf "
+    ".so .dylib .dll .exe .o .a .class .jar .woff .woff2 .ttf .otf .mp3 .mp4 .wav .avi .mov "
+    ".lock.bin .model .sav .dill .keras .msgpack".split()
+)
+
+
+@lru_cache(maxsize=512)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob as a regex: ``*`` within a folder, ``**/`` any folders, case-insensitive."""
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern)
+    table = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.compile("".join(table.get(p, re.escape(p)) for p in parts) + r"\Z", re.I)
+
+
+def matches_any(path: str, patterns: Iterable[str]) -> bool:
+    return any(glob_regex(p).match(path) for p in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A keyword found on a line of a file."""
+
+    path: str
+    line: int
+    text: str
+
+    @property
+    def snippet(self) -> str:
+        return self.text.strip()[:200]
+
+
+@dataclass(frozen=True, slots=True)
+class Notebook:
+    path: str
+    code_cells: int
+    code_lines: int
+    cells_with_outputs: int
+
+
+@dataclass
+class Snapshot:
+    """Everything the repository checks may look at, for one repository."""
+
+    name: str
+    root: Path
+    files: list[str]
+    skipped: list[Skipped] = field(default_factory=list)
+    hits: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
+    hit_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    texts: dict[str, str] = field(default_factory=dict)
+    magic: dict[str, bytes] = field(default_factory=dict)
+    notebooks: list[Notebook] = field(default_factory=list)
+    python_lines: int = 0
+    python_facts: dict[str, Any] = field(default_factory=dict)
+    unparsed: dict[str, str] = field(default_factory=dict)
+    history: Any = None
+    annotations: Any = None
+
+    # -- paths -------------------------------------------------------------------------------
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            index[path.rpartition("/")[2].lower()].append(path)
+        return index
+
+    @cached_property
+    def by_suffix(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            index[PurePosixPath(path).suffix.lower()].append(path)
+        return index
+
+    def named(self, *names: str) -> list[str]:
+        """Files with one of these base names (case-insensitive)."""
+        return sorted(p for n in names for p in self.by_name.get(n.lower(), []))
+
+    def with_suffix(self, *suffixes: str) -> list[str]:
+        return sorted(p for s in suffixes for p in self.by_suffix.get(s.lower(), []))
+
+    def under(self, prefix: str) -> list[str]:
+        return [p for p in self.files if p.startswith(prefix)]
+
+    def matching(self, pattern: str, candidates: Iterable[str] | None = None) -> list[str]:
+        """Paths matching a glob (``**`` crosses folders), among ``candidates`` or all files."""
+        regex = glob_regex(pattern)
+        return [p for p in (self.files if candidates is None else candidates) if regex.match(p)]
+
+    # -- contents ----------------------------------------------------------------------------
+    def found(self, *keywords: str, suffixes: tuple[str, ...] = ()) -> list[Hit]:
+        """Lines holding any of the keywords, optionally only in files with these suffixes."""
+        hits = [h for k in keywords for h in self.hits.get(k, [])]
+        if suffixes:
+            hits = [h for h in hits if h.path.lower().endswith(suffixes)]
+        return sorted(set(hits), key=lambda h: (h.path, h.line))
+
+    def mentions(self, *keywords: str) -> set[str]:
+        """Files mentioning any of the keywords (not capped)."""
+        return {p for k in keywords for p in self.hit_files.get(k, set())}
+
+    def text(self, path: str) -> str | None:
+        return self.texts.get(path)
+
+    def yaml_documents(self, path: str) -> list[Any]:
+        """The YAML documents of a kept text file; unparsable YAML gives no documents."""
+        text = self.texts.get(path)
+        if text is None:
+            return []
+        try:
+            return [d for d in yaml.safe_load_all(text) if d is not None]
+        except yaml.YAMLError:
+            return []
+
+    def json_document(self, path: str) -> Any:
+        text = self.texts.get(path)
+        try:
+            return None if text is None else json.loads(text)
+        except ValueError:
+            return None
+
+    @property
+    def notebook_lines(self) -> int:
+        return sum(n.code_lines for n in self.notebooks)
+
+
+def line_hits(
+    path: str, data: bytes, matches: list[tuple[int, int, int]], keywords: list[str]
+) -> dict[str, list[Hit]]:
+    """Turn keyword offsets into (path, line, text) hits, one per keyword per line."""
+    found: dict[str, list[Hit]] = defaultdict(list)
+    seen: set[tuple[int, int]] = set()
+    line, position = 1, 0
+    for index, start, _ in matches:
+        line += data.count(b"\n", position, start)
+        position = start
+        if (index, line) in seen:
+            continue
+        seen.add((index, line))
+        begin = data.rfind(b"\n", 0, start) + 1
+        end = data.find(b"\n", start)
+        text = data[begin : end if end != -1 else len(data)][:MAX_LINE]
+        found[keywords[index]].append(Hit(path, line, text.decode("utf-8", "replace")))
+    return found

@@ -1,0 +1,310 @@
+"""Each repository check as a table: a tiny git repository in, the expected outcome out."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlmaturity.evidence.finding import Outcome
+from mlmaturity.evidence.registry import registered_checks
+from mlmaturity.evidence.repo.collector import assess_repository
+
+PASS, FAIL, NA, INC = Outcome.PASS, Outcome.FAIL, Outcome.NOT_APPLICABLE, Outcome.INCONCLUSIVE
+ML = {"train.py": "import sklearn\nfrom sklearn.linear_model import LogisticRegression\n"}
+GHA = ".github/workflows/ci.yml"
+
+
+def ci(*steps: str, on: str = "push") -> dict[str, str]:
+    runs = "\n".join(f"      - run: {s}" for s in steps)
+    return {GHA: f"on: {on}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n{runs}\n"}
+
+
+CASES = [
+    # continuous integration
+    ("ci-present", ci("make"), PASS),
+    ("ci-present", {".gitlab-ci.yml": "test:\n  script: [pytest]\n"}, PASS),
+    ("ci-present", {"Jenkinsfile": "pipeline {}\n"}, PASS),
+    ("ci-present", {".circleci/config.yml": "version: 2.1\n"}, PASS),
+    ("ci-present", {"azure-pipelines.yml": "steps: []\n"}, PASS),
+    ("ci-present", {"README.md": "# x\n"}, FAIL),
+    ("ci-runs-tests", ci("pytest -q"), PASS),
+    ("ci-runs-tests", ci("echo hi"), FAIL),
+    ("ci-runs-tests", {"README.md": "x"}, NA),
+    ("ci-runs-ml-steps", {**ML, **ci("python train.py")}, PASS),
+    ("ci-runs-ml-steps", {**ML, **ci("dvc repro")}, PASS),
+    ("ci-runs-ml-steps", {**ML, **ci("pytest")}, FAIL),
+    ("ci-runs-ml-steps", ci("pytest"), NA),
+    (
+        "training-scheduled",
+        {**ML, **ci("python train.py", on="\n  schedule:\n    - cron: '0 3 * * 1'")},
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {**ML, "dags/train.py": "from airflow import DAG\nDAG('t', schedule_interval='@daily')\n"},
+        PASS,
+    ),
+    ("training-scheduled", {**ML, "k8s/job.yaml": "kind: CronJob\n"}, PASS),
+    ("training-scheduled", ML, FAIL),
+    ("training-scheduled", {"README.md": "x"}, NA),
+    # tests and code quality
+    ("tests-present", {"tests/test_a.py": "def test_a(): pass\n"}, PASS),
+    ("tests-present", {"pkg/model_test.py": "def test_a(): pass\n"}, PASS),
+    ("tests-present", {"pkg/model.py": "x = 1\n"}, FAIL),
+    (
+        "data-tests-present",
+        {"tests/test_data.py": "def test_nulls(df):\n    assert not df.isnull().any().any()\n"},
+        PASS,
+    ),
+    ("data-tests-present", {"tests/test_a.py": "def test_a(): assert 1\n"}, FAIL),
+    (
+        "model-quality-tests-present",
+        {"tests/test_model.py": "def test_q(m):\n    assert m.accuracy > 0.9\n"},
+        PASS,
+    ),
+    ("model-quality-tests-present", {"tests/test_a.py": "def test_a(): assert 1\n"}, FAIL),
+    ("lint-configured", {"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, PASS),
+    ("lint-configured", {".flake8": "[flake8]\n"}, PASS),
+    ("lint-configured", {"pyproject.toml": "[project]\nname = 'x'\n"}, FAIL),
+    ("type-check-configured", {"pyproject.toml": "[tool.mypy]\nstrict = true\n"}, PASS),
+    ("type-check-configured", {"mypy.ini": "[mypy]\n"}, PASS),
+    ("type-check-configured", {"pyproject.toml": "[tool.ruff]\n"}, FAIL),
+    ("precommit-configured", {".pre-commit-config.yaml": "repos: []\n"}, PASS),
+    ("precommit-configured", {"README.md": "x"}, FAIL),
+    # environments
+    ("dependencies-locked", {"pyproject.toml": "[project]\n", "uv.lock": "version = 1\n"}, PASS),
+    (
+        "dependencies-locked",
+        {"requirements.txt": "numpy==2.1.0\npandas==2.2.3 ; python_version>'3.9'\n"},
+        PASS,
+    ),
+    ("dependencies-locked", {"requirements.txt": "numpy>=2\npandas==2.2.3\n"}, FAIL),
+    ("dependencies-locked", {"README.md": "x"}, NA),
+    (
+        "container-images-pinned",
+        {"Dockerfile": "FROM python:3.11@sha256:" + "a" * 64 + " AS base\nFROM base\n"},
+        PASS,
+    ),
+    ("container-images-pinned", {"Dockerfile": "FROM python:3.11-slim\n"}, FAIL),
+    ("container-images-pinned", {"README.md": "x"}, NA),
+    ("iac-present", {"infra/main.tf": 'resource "aws_s3_bucket" "b" {}\n'}, PASS),
+    ("iac-present", {"deploy/svc.yaml": "apiVersion: v1\nkind: Service\n"}, PASS),
+    ("iac-present", {"chart/Chart.yaml": "name: x\n"}, PASS),
+    ("iac-present", {"README.md": "x"}, FAIL),
+    ("dependency-updates-automated", {".github/dependabot.yml": "version: 2\n"}, PASS),
+    ("dependency-updates-automated", {"renovate.json": "{}"}, PASS),
+    ("dependency-updates-automated", {"README.md": "x"}, FAIL),
+    ("dependency-scan-in-ci", ci("pip-audit"), PASS),
+    ("dependency-scan-in-ci", ci("pytest"), FAIL),
+    ("dependency-scan-in-ci", {"README.md": "x"}, NA),
+    (
+        "secret-scan-configured",
+        {".pre-commit-config.yaml": "repos:\n- repo: https://github.com/gitleaks/gitleaks\n"},
+        PASS,
+    ),
+    ("secret-scan-configured", ci("pytest"), FAIL),
+    # experiments and reproducibility
+    (
+        "experiment-tracking-used",
+        {**ML, "log.py": "import mlflow\nmlflow.log_metric('a', 1)\n"},
+        PASS,
+    ),
+    ("experiment-tracking-used", {**ML, "log.py": "import wandb\nwandb.init()\n"}, PASS),
+    ("experiment-tracking-used", ML, FAIL),
+    ("experiment-tracking-used", {"app.py": "print(1)\n"}, NA),
+    ("mlproject-present", {**ML, "MLproject": "name: x\n"}, PASS),
+    ("mlproject-present", {**ML, "Makefile": "train:\n\tpython train.py\n"}, PASS),
+    ("mlproject-present", ML, FAIL),
+    ("random-seeds-set", {**ML, "seed.py": "import numpy as np\nnp.random.seed(42)\n"}, PASS),
+    ("random-seeds-set", ML, FAIL),
+    ("config-managed", {**ML, "params.yaml": "lr: 0.1\n"}, PASS),
+    ("config-managed", {**ML, "run.py": "import hydra\n"}, PASS),
+    ("config-managed", ML, FAIL),
+    # data
+    ("dvc-used", {**ML, "data/raw.csv.dvc": "outs: []\n"}, PASS),
+    ("dvc-used", ML, FAIL),
+    (
+        "dvc-remote-configured",
+        {".dvc/config": "[core]\n    remote = s3\n['remote \"s3\"']\n    url = s3://bucket/dvc\n"},
+        PASS,
+    ),
+    ("dvc-remote-configured", {".dvc/config": "[core]\n    autostage = true\n"}, FAIL),
+    ("dvc-remote-configured", {"README.md": "x"}, NA),
+    ("lakefs-used", {**ML, "io.py": "import lakefs\n"}, PASS),
+    ("lakefs-used", ML, FAIL),
+    ("data-validation-used", {**ML, "check.py": "import pandera as pa\n"}, PASS),
+    ("data-validation-used", {**ML, "check.py": "import great_expectations as gx\n"}, PASS),
+    ("data-validation-used", ML, FAIL),
+    ("feature-store-used", {**ML, "features/feature_store.yaml": "project: x\n"}, PASS),
+    ("feature-store-used", {**ML, "f.py": "from feast import FeatureStore\n"}, PASS),
+    ("feature-store-used", ML, FAIL),
+    # pipelines, registry, serving
+    ("pipeline-orchestrator-used", {**ML, "pipe.py": "from kfp import dsl\n"}, PASS),
+    ("pipeline-orchestrator-used", {**ML, "flow.py": "from prefect import flow\n"}, PASS),
+    ("pipeline-orchestrator-used", ML, FAIL),
+    (
+        "model-registry-used",
+        {**ML, "reg.py": "import mlflow\nmlflow.register_model('runs:/1/model', 'm')\n"},
+        PASS,
+    ),
+    ("model-registry-used", {**ML, "reg.py": "mlflow.sklearn.log_model(m, 'model')\n"}, FAIL),
+    (
+        "registry-aliases-used",
+        {
+            **ML,
+            "reg.py": "mlflow.register_model(u, 'm')\nc.set_registered_model_alias('m', 'champion', 3)\n",
+        },
+        PASS,
+    ),
+    ("registry-aliases-used", {**ML, "reg.py": "mlflow.register_model(u, 'm')\n"}, FAIL),
+    ("registry-aliases-used", ML, NA),
+    ("model-serving-present", {**ML, "service.py": "import bentoml\n"}, PASS),
+    (
+        "model-serving-present",
+        {**ML, "app.py": "app = FastAPI()\nmodel = joblib.load('m.joblib')\n"},
+        PASS,
+    ),
+    ("model-serving-present", ML, FAIL),
+    (
+        "autoscaling-configured",
+        {**ML, "service.py": "import bentoml\n", "k8s/hpa.yaml": "kind: HorizontalPodAutoscaler\n"},
+        PASS,
+    ),
+    ("autoscaling-configured", {**ML, "service.py": "import bentoml\n"}, FAIL),
+    ("autoscaling-configured", ML, NA),
+    (
+        "gpu-resources-requested",
+        {"net.py": "import torch\n", "job.yaml": "limits:\n  nvidia.com/gpu: 1\n"},
+        PASS,
+    ),
+    ("gpu-resources-requested", {"net.py": "import torch\n"}, FAIL),
+    ("gpu-resources-requested", ML, NA),
+    (
+        "progressive-delivery-configured",
+        {**ML, "service.py": "import bentoml\n", "r.yaml": "kind: Rollout\n"},
+        PASS,
+    ),
+    ("progressive-delivery-configured", {**ML, "service.py": "import bentoml\n"}, FAIL),
+    ("progressive-delivery-configured", ML, NA),
+    # monitoring
+    ("ml-monitoring-used", {**ML, "mon.py": "from evidently import Report\n"}, PASS),
+    ("ml-monitoring-used", ML, FAIL),
+    (
+        "retraining-triggered-by-monitoring",
+        {
+            **ML,
+            "mon.py": "from evidently import Report\nif drift:\n    client.trigger_dag('retrain')\n",
+        },
+        PASS,
+    ),
+    (
+        "retraining-triggered-by-monitoring",
+        {**ML, "mon.py": "from evidently import Report\n"},
+        FAIL,
+    ),
+    # governance
+    ("model-card-present", {**ML, "MODEL_CARD.md": "# Card\n"}, PASS),
+    ("model-card-present", {**ML, "docs/model-cards/fraud.md": "# Card\n"}, PASS),
+    ("model-card-present", ML, FAIL),
+    ("codeowners-cover-ml", {**ML, "CODEOWNERS": "* @ml-team\n"}, PASS),
+    ("codeowners-cover-ml", {**ML, ".github/CODEOWNERS": "/docs/ @writers\n"}, FAIL),
+    ("codeowners-cover-ml", ML, FAIL),
+    ("explainability-used", {**ML, "x.py": "import shap\n"}, PASS),
+    ("explainability-used", ML, FAIL),
+    ("fairness-assessed", {**ML, "f.py": "from fairlearn.metrics import MetricFrame\n"}, PASS),
+    ("fairness-assessed", ML, FAIL),
+    ("runbook-present", {**ML, "docs/RUNBOOK.md": "# What to do\n"}, PASS),
+    ("runbook-present", ML, FAIL),
+    # security
+    ("no-pickle-artifacts", {"models/model.pkl": b"\x80\x04\x95\x00"}, FAIL),
+    ("no-pickle-artifacts", {"models/model.pt": b"PK\x03\x04rest"}, FAIL),
+    ("no-pickle-artifacts", {"models/data.bin": b"\x00\x01\x02\x03"}, PASS),
+    ("no-pickle-artifacts", {"README.md": "x"}, PASS),
+    ("safe-model-loading", {"load.py": "import pickle\nm = pickle.load(open('m', 'rb'))\n"}, FAIL),
+    ("safe-model-loading", {"load.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
+    (
+        "safe-model-loading",
+        {"load.py": "import torch\nm = torch.load('m.pt', weights_only=True)\n"},
+        PASS,
+    ),
+    ("safe-model-loading", {"load.py": "import joblib\nx = (\n"}, INC),
+    ("safe-model-loading", {"app.py": "print(1)\n"}, NA),
+    ("safe-model-formats", {"models/m.safetensors": b"\x00\x00"}, PASS),
+    ("safe-model-formats", {"models/m.pkl": b"\x80\x04"}, FAIL),
+    ("safe-model-formats", {"README.md": "x"}, NA),
+    ("no-committed-secrets", {"cfg.py": "KEY = 'AKIA" + "ABCDEFGHIJKLMNOP'\n"}, FAIL),
+    ("no-committed-secrets", {"k.pem": "-----BEGIN RSA PRIVATE" + " KEY-----\nabc\n"}, FAIL),
+    (
+        "no-committed-secrets",
+        {"cfg.py": "KEY = os.environ['AWS_KEY']  # AKIA is the prefix\n"},
+        PASS,
+    ),
+    ("model-scan-in-ci", ci("modelscan -p models/"), PASS),
+    ("model-scan-in-ci", ci("pytest"), FAIL),
+    ("model-scan-in-ci", {"README.md": "x"}, NA),
+    ("robustness-tested", {"r.py": "from art.attacks.evasion import FastGradientMethod\n"}, PASS),
+    ("robustness-tested", {"r.py": "print(1)\n"}, FAIL),
+    ("robustness-tested", {"README.md": "x"}, NA),
+    # notebooks
+    (
+        "notebook-code-share-low",
+        {
+            "a.py": "x = 1\ny = 2\nz = 3\n",
+            "n.ipynb": '{"cells": [{"cell_type": "code", "source": ["a = 1"], "outputs": []}]}',
+        },
+        PASS,
+    ),
+    (
+        "notebook-code-share-low",
+        {
+            "n.ipynb": '{"cells": [{"cell_type": "code", "source": ["a = 1\\n", "b = 2"], "outputs": []}]}'
+        },
+        FAIL,
+    ),
+    ("notebook-code-share-low", {"README.md": "x"}, NA),
+    (
+        "notebook-outputs-stripped",
+        {
+            "n.ipynb": '{"cells": [{"cell_type": "code", "source": [], "outputs": [{"output_type": "stream"}]}]}'
+        },
+        FAIL,
+    ),
+    (
+        "notebook-outputs-stripped",
+        {"n.ipynb": '{"cells": [{"cell_type": "code", "source": [], "outputs": []}]}'},
+        PASS,
+    ),
+    ("notebook-outputs-stripped", {"README.md": "x"}, NA),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"), CASES, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(CASES)]
+)
+def test_check(repo, check: str, files: dict[str, str | bytes], expected: Outcome):
+    result = assess_repository(repo(files), "r", history=False)
+    finding = next(f for f in result.findings if f.check == check)
+    assert finding.outcome == expected, finding.detail
+    if expected == FAIL:
+        assert finding.remediation
+    if expected == PASS:
+        assert not finding.remediation
+
+
+def test_every_repository_check_has_a_case_of_each_kind_it_can_give():
+    covered: dict[str, set[Outcome]] = {}
+    for check, _, outcome in CASES:
+        covered.setdefault(check, set()).add(outcome)
+    checks = registered_checks("repos")
+    assert len(checks) >= 40
+    missing = [c for c in checks if not {PASS, FAIL} & covered.get(c, set())]
+    assert not missing, f"checks without a table case: {missing}"
+    assert all(len(covered[c]) >= 2 for c in checks), [c for c in checks if len(covered[c]) < 2]
+
+
+def test_every_repository_check_is_linked_in_the_default_model():
+    from mlmaturity.catalog import criteria_by_check
+    from mlmaturity.model import load_model
+
+    linked = criteria_by_check(load_model())
+    unlinked = [c for c in registered_checks("repos") if c not in linked]
+    assert not unlinked, f"checks no criterion names: {unlinked}"
