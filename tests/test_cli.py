@@ -58,7 +58,7 @@ def test_assess_text_shows_levels_barriers_and_roadmap():
     assert "Test Org" in out and "Stage" in out and "2 Repeatable" in out
     assert "Experiment tracking" in out and "Barriers" in out and "Roadmap to" in out
     # A source kind without a collector is said, not dropped.
-    assert "repos: no collector yet" in out
+    assert "inference_logs: no collector yet" in out
     assert "Where roles disagree" in out
 
 

@@ -12,7 +12,8 @@ from mlmaturity.model import load_model
 DEFAULT = load_model()
 TRACKING = DEFAULT.capability["experiment-tracking"]
 LEVEL2 = DEFAULT.criteria(TRACKING, 2)[0]
-LEVEL4 = DEFAULT.criteria(TRACKING, 4)[0]
+LEVEL3 = DEFAULT.criteria(TRACKING, 3)[0]
+assert len(DEFAULT.criteria(TRACKING, 3)) > 1  # so disabling one leaves the level decidable
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -30,7 +31,7 @@ extends: default
 id: acme
 name: Acme's model
 target_stage: 3
-disable: [{LEVEL4.id}]
+disable: [{LEVEL3.id}]
 capabilities:
   - id: experiment-tracking
     levels:
@@ -60,7 +61,7 @@ capabilities:
     changed = model.placed_criteria[LEVEL2.id].criterion
     assert changed.statement == "Every experiment is logged to the shared MLflow server."
     assert changed.questions == LEVEL2.questions  # untouched fields are kept
-    assert LEVEL4.id not in model.placed_criteria  # disabled
+    assert LEVEL3.id not in model.placed_criteria  # disabled
     assert "llm-evaluation" in model.capability  # added
     assert len(model.capabilities) == len(DEFAULT.capabilities) + 1
     assert model.capability["experiment-tracking"].name == TRACKING.name
@@ -94,6 +95,24 @@ capabilities:
     problems = {p.message: p for p in caught.value.problems}
     assert problems["unknown key"].file == str(path) and problems["unknown key"].line == 8
     assert "levelz" in problems["unknown key"].key
+
+
+def test_disabling_every_criterion_of_a_level_is_refused(tmp_path: Path):
+    """An empty level would count as met and lift the capability past it."""
+    ids = ", ".join(c.id for c in DEFAULT.criteria(TRACKING, 2))
+    path = _write(tmp_path, f"version: 1\nextends: default\nid: x\nname: X\ndisable: [{ids}]\n")
+    with pytest.raises(
+        InputError, match="leaves level 2 of 'experiment-tracking' without a criterion"
+    ):
+        load_model(path)
+
+
+@pytest.mark.parametrize("value", ["5", "yes", "exp-2-central-server", "{a: 1}"])
+def test_disable_must_be_a_list(tmp_path: Path, value: str):
+    path = _write(tmp_path, f"version: 1\nextends: default\nid: x\nname: X\ndisable: {value}\n")
+    with pytest.raises(InputError, match="expected a list of ids") as caught:
+        load_model(path)
+    assert caught.value.problems[0].line == 5
 
 
 def test_unknown_criterion_to_disable(tmp_path: Path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from mlmaturity.model.schema import Barrier, Capability, Criterion, Kpi, MaturityModel, Question
+from mlmaturity.model.schema import Capability, Criterion, Kpi, MaturityModel, Question
 
 
 @dataclass(frozen=True)
@@ -29,24 +29,23 @@ class Model:
         if self.target_stage is None:
             self.target_stage = self.spec.target_stage
 
-    @property
-    def label(self) -> str:
-        return f"{self.spec.id}@{self.spec.model_version}"
-
     @cached_property
     def capabilities(self) -> list[Capability]:
         """Enabled capabilities, in file order."""
-        return [c for c in self.spec.capabilities if c.id not in set(self.spec.disable)]
+        return [c for c in self.spec.capabilities if c.id not in self.disabled]
 
     @cached_property
     def capability(self) -> dict[str, Capability]:
         """Enabled capabilities by id."""
         return {c.id: c for c in self.capabilities}
 
+    @cached_property
+    def disabled(self) -> frozenset[str]:
+        return frozenset(self.spec.disable)
+
     def criteria(self, capability: Capability, level: int) -> list[Criterion]:
         """The enabled criteria of one level of one capability."""
-        disabled = set(self.spec.disable)
-        return [c for c in capability.levels[level].criteria if c.id not in disabled]
+        return [c for c in capability.levels[level].criteria if c.id not in self.disabled]
 
     @cached_property
     def placed_criteria(self) -> dict[str, PlacedCriterion]:
@@ -62,6 +61,11 @@ class Model:
         return {q.id: q for c in self.spec.capabilities for q in c.questions}
 
     @cached_property
+    def active_questions(self) -> set[str]:
+        """Questions of enabled capabilities: the only ones that count (answers to others are kept)."""
+        return {q.id for c in self.capabilities for q in c.questions}
+
+    @cached_property
     def question_capability(self) -> dict[str, Capability]:
         return {q.id: c for c in self.spec.capabilities for q in c.questions}
 
@@ -71,16 +75,8 @@ class Model:
         return {c.id: c.name for c in self.spec.capabilities}
 
     @cached_property
-    def barriers(self) -> dict[str, Barrier]:
-        return {b.id: b for b in self.spec.barriers}
-
-    @cached_property
     def kpis(self) -> dict[str, Kpi]:
         return {k.id: k for k in self.spec.kpis}
-
-    @cached_property
-    def dimension_names(self) -> dict[str, str]:
-        return {d.id: d.name for d in self.spec.dimensions}
 
     @cached_property
     def check_ids(self) -> set[str]:

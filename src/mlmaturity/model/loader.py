@@ -32,10 +32,15 @@ def _overlay(data: dict[str, Any], file: str) -> Any:
         raise InputError(
             [Problem(file, "unknown key", locate(data, (k,), file)[1], str(k)) for k in unknown]
         )
+    extra = data.get("disable") or []
+    if not isinstance(extra, list):
+        line = locate(data, ("disable",), file)[1]
+        raise InputError(
+            [Problem(file, "expected a list of ids", line, "disable", "disable: [id, …]")]
+        )
     base = _default_data()
-    disabled = list(base.get("disable", [])) + list(data.get("disable") or [])
     merged = deep_merge(base, data)
-    merged["disable"] = disabled
+    merged["disable"] = [*base.get("disable", []), *extra]
     merged.pop("extends", None)
     return merged
 

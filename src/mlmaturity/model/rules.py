@@ -125,6 +125,7 @@ def _known_references(model: MaturityModel, make: MakeProblem) -> Iterator[Probl
 
 
 def _complete_levels(model: MaturityModel, make: MakeProblem) -> Iterator[Problem]:
+    disabled = set(model.disable)
     for c, cap in enumerate(model.capabilities):
         missing = sorted({1, 2, 3, 4} - set(cap.levels))
         if missing:
@@ -134,12 +135,21 @@ def _complete_levels(model: MaturityModel, make: MakeProblem) -> Iterator[Proble
                 f"capability '{cap.id}' has no level {listed}",
                 "levels are cumulative: give each of levels 1, 2, 3 and 4 at least one criterion",
             )
+        if cap.id in disabled:
+            continue
         for number, level in cap.levels.items():
             if not level.criteria:
                 yield make(
                     ("capabilities", c, "levels", number, "criteria"),
                     f"level {number} of '{cap.id}' has no criterion",
                     "add a criterion, or use 'disable:' in a model that extends this one",
+                )
+            elif all(criterion.id in disabled for criterion in level.criteria):
+                # An empty level would count as met and lift the capability past it.
+                yield make(
+                    ("disable",),
+                    f"'disable' leaves level {number} of '{cap.id}' without a criterion",
+                    "keep one criterion of that level, add one, or disable the whole capability",
                 )
 
 

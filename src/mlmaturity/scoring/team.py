@@ -50,7 +50,8 @@ def score_team(
     by_check: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_check[finding.check].append(finding)
-    per_question = consensus(answers, model)
+    counted = [a for a in answers if a.question in model.active_questions]
+    per_question = consensus(counted, model)
     disagreements = misalignments(per_question, model)
     capabilities = []
     for capability in model.capabilities:
@@ -75,7 +76,7 @@ def score_team(
         confidence=confidence(criteria),
         criteria_decided=sum(c.decided_by is not None for c in criteria),
         criteria_total=len(criteria),
-        respondents=len({a.respondent for a in answers}),
+        respondents=len({a.respondent for a in counted}),
         dimensions=dimensions,
         capabilities=capabilities,
         conflicts=[conflict(c) for c in criteria if c.conflict],

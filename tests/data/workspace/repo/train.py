@@ -1,0 +1,5 @@
+import mlflow
+from sklearn.linear_model import LogisticRegression
+
+mlflow.autolog()
+LogisticRegression(random_state=0)
