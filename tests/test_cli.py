@@ -86,19 +86,32 @@ def test_assess_markdown(tmp_path: Path):
     assert "## Team: Team T" in text and "### Roadmap to" in text
 
 
-@pytest.mark.parametrize(("stage", "code"), [(1, 0), (2, 0), (3, 1), (4, 1)])
-def test_gate_on_the_organization(stage: int, code: int):
-    result = run("gate", "--min-stage", stage, WORKSPACE)
-    assert result.returncode == code, result.stderr
-    assert ("meets the gate" if code == 0 else "does not meet the gate") in result.stdout
+def test_gate_needs_every_team_at_the_stage():
+    # Team T is at stage 0 and team U at stage 2: the organization's gate needs both.
+    result = run("gate", "--min-stage", 1, WORKSPACE)
+    assert result.returncode == 1
+    assert "Team T: stage 0 (below Initial) (below stage 1)" in result.stdout
+    assert "Team U: stage 2 Repeatable (meets stage 1)" in result.stdout
+    assert "Test Org: gate not met (1 of 2 team(s) below stage 1)" in result.stdout
 
 
 def test_gate_on_a_team():
-    assert run("gate", "--min-stage", 1, WORKSPACE, "--team", "t").returncode == 1  # team T is at 0
-    assert run("gate", "--min-stage", 2, WORKSPACE, "--team", "u").returncode == 0
+    assert run("gate", "--min-stage", 1, WORKSPACE, "--team", "t").returncode == 1
+    met = run("gate", "--min-stage", 2, WORKSPACE, "--team", "u")
+    assert met.returncode == 0 and "Team U: gate met (stage 2)" in met.stdout
+    assert run("gate", "--min-stage", 3, WORKSPACE, "--team", "u").returncode == 1
     _assert_clean_failure(
         run("gate", "--min-stage", 1, WORKSPACE, "--team", "x"), 2, "unknown team 'x'"
     )
+
+
+def test_gate_defaults_to_the_target_stage(tmp_path: Path):
+    result = run("gate", WORKSPACE, "--team", "u")  # the workspace's target_stage is 3
+    assert result.returncode == 1 and "below stage 3" in result.stdout
+    run("init", tmp_path)
+    text = (tmp_path / "mlmaturity.yaml").read_text().replace("target_stage: 3\n", "")
+    (tmp_path / "mlmaturity.yaml").write_text(text)
+    _assert_clean_failure(run("gate", tmp_path), 2, "no stage to gate on")
 
 
 def test_bad_workspace_exits_2_names_file_and_line_and_writes_nothing(tmp_path: Path):
@@ -135,7 +148,6 @@ def test_unwritable_output_exits_2(tmp_path: Path):
 
 
 def test_usage_errors_exit_2():
-    assert run("gate", WORKSPACE).returncode == 2  # --min-stage is required
     assert run("gate", "--min-stage", 9, WORKSPACE).returncode == 2
     assert run("assess", WORKSPACE, "--format", "pdf").returncode == 2
 
@@ -197,14 +209,14 @@ def test_survey_saves_after_every_answer_and_resumes(tmp_path: Path):
     args += ("--model", DATA / "models" / "mini.yaml")
     first = run(*args, stdin="3: we log to a server\n")  # then end of input: stop and keep it
     assert first.returncode == 0, first.stderr
-    assert "1/3" in first.stdout and "1 of 3 questions answered" in first.stdout
+    assert "1/3" in first.stdout and "1 of 3 questions answered, 0 don't know" in first.stdout
     second = run(*args, stdin="7\ns\nq\n")  # 7 is not a choice: asked again
     assert second.returncode == 0, second.stderr
     assert (
         "1/3" not in second.stdout and "2/3" in second.stdout and "Please answer" in second.stdout
     )
     third = run(*args, stdin="3\n")
-    assert "3 of 3 questions answered" in third.stdout
+    assert "2 of 3 questions answered, 1 don't know" in third.stdout
     from mlmaturity.model import load_model
     from mlmaturity.survey.answers import load_answers
 

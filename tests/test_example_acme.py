@@ -46,4 +46,4 @@ def test_acme_json_from_the_cli_validates_against_the_published_schema():
 def test_acme_gate_at_stage_4_is_not_met():
     result = run("gate", "--min-stage", 4, ACME)
     assert result.returncode == 1
-    assert "Acme Retail is at stage 1 Initial: does not meet the gate (stage 4)." in result.stdout
+    assert "Acme Retail: gate not met (2 of 2 team(s) below stage 4)" in result.stdout

@@ -24,12 +24,12 @@ def _workspace(tmp_path: Path, text: str) -> Path:
         ("version: 1\norganization: X\nteams: []\n", "teams: List should have at least 1 item", 3),
         (
             "version: 1\norganization: X\nteams:\n  - id: a\n    sources:\n      mlfow: [x]\n",
-            "teams[0].sources.mlfow: unknown key (hint: did you mean 'mlflow'?)",
+            "teams[a].sources.mlfow: unknown key (hint: did you mean 'mlflow'?)",
             6,
         ),
         (
             "version: 1\norganization: X\nteams:\n  - id: a\n  - id: a\n",
-            "teams[1].id: duplicate team id 'a'",
+            "teams[a].id: duplicate team id 'a'",
             5,
         ),
         (
@@ -39,7 +39,7 @@ def _workspace(tmp_path: Path, text: str) -> Path:
         ),
         (
             "version: 1\norganization: X\nteams:\n  - id: Fraud Team\n",
-            "teams[0].id: String should match pattern",
+            "teams[Fraud Team].id: String should match pattern",
             4,
         ),
         ("- just\n- a list\n", "expected a mapping at the top level, found a list", 1),

@@ -74,7 +74,7 @@ def assess(
     return Assessment(
         tool_version=__version__,
         generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        workspace=str(workspace.path),
+        workspace=str(path),
         model=ModelRef(
             id=model.spec.id,
             name=model.spec.name,

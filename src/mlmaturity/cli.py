@@ -79,9 +79,10 @@ ModelOption = Annotated[
 
 
 def _console(stderr: bool = False) -> Console:
+    """A console that prints text as it is: names from files are never read as markup."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
@@ -122,10 +123,32 @@ def init(
     _console(stderr=True).print(f"wrote {path}; edit it, then run: mlmaturity assess {directory}")
 
 
+def _use_color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _format_for(output: Path | None, given: Format | None) -> Format:
+    """The format asked for, else the one whose suffix the output file has, else text."""
+    if given is not None:
+        return given
+    if output is not None:
+        from mlmaturity.report import formats
+
+        by_suffix = {f.suffix: f.name for f in formats().values()}
+        if output.suffix.lower() in by_suffix:
+            return Format(by_suffix[output.suffix.lower()])
+    return Format.text
+
+
 @app.command()
 def assess(
-    workspace: WorkspaceArg = Path(),
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    workspace: WorkspaceArg = Path("."),
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", "-f", help="Output format [default: from the --output suffix, else text]."
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
@@ -140,8 +163,9 @@ def assess(
     from mlmaturity.report import render
 
     assessment = run(workspace, model_path=model)
-    color = output is None and format is Format.text and sys.stdout.isatty()
-    _write_or_print(render(assessment, format.value, color=color), output)
+    chosen = _format_for(output, format)
+    color = chosen is Format.text and _use_color(output)
+    _write_or_print(render(assessment, chosen.value, color=color), output)
 
 
 @app.command()
@@ -174,50 +198,58 @@ def scan(
     elif format is ScanFormat.json:
         text = scan_json(results)
     else:
-        text = scan_text(results, color=output is None and sys.stdout.isatty())
+        text = scan_text(results, color=_use_color(output))
     _write_or_print(text, output)
 
 
 @app.command()
 def gate(
     min_stage: Annotated[
-        int, typer.Option("--min-stage", min=1, max=4, help="Stage required (1-4).")
-    ],
-    workspace: WorkspaceArg = Path(),
-    team: Annotated[
-        str | None, typer.Option(help="Gate on one team instead of the organization.")
+        int | None,
+        typer.Option(
+            "--min-stage", min=1, max=4, help="Stage required (1-4) [default: the target stage]."
+        ),
     ] = None,
+    workspace: WorkspaceArg = Path("."),
+    team: Annotated[str | None, typer.Option(help="Gate on this team only.")] = None,
     model: ModelOption = None,
 ) -> None:
-    """Exit 1 unless a stage is reached (a CI gate).
+    """Exit 1 unless every team reaches a stage (a CI gate).
 
-    Gates on the organization's stage, or on one team's with --team. An undecided stage
-    does not meet any gate.
+    The stage required is --min-stage, else the target stage of the workspace or model.
+    Every team must reach it (or only --team); an undecided stage never passes.
     """
     from mlmaturity.assess import assess as run
     from mlmaturity.errors import InputError
     from mlmaturity.model.stages import stage_label
 
     assessment = run(workspace, model_path=model)
-    if team is None:
-        subject, stage = assessment.organization.name, assessment.organization.stage
-    else:
-        found = next((t for t in assessment.teams if t.id == team), None)
-        if found is None:
+    required = min_stage or assessment.target_stage
+    if required is None:
+        hint = "pass --min-stage N, or set target_stage in the workspace"
+        raise InputError.single(workspace, "no stage to gate on", hint=hint)
+    teams = assessment.teams
+    if team is not None:
+        teams = [t for t in teams if t.id == team]
+        if not teams:
             known = ", ".join(t.id for t in assessment.teams)
             raise InputError.single(workspace, f"unknown team '{team}'", hint=f"teams: {known}")
-        subject, stage = found.name, found.stage
-    met = stage is not None and stage >= min_stage
-    verdict = "meets" if met else "does not meet"
-    typer.echo(
-        f"{subject} is at stage {stage_label(stage)}: {verdict} the gate (stage {min_stage})."
-    )
-    raise typer.Exit(Exit.OK if met else Exit.GATE_NOT_MET)
+    below = [t for t in teams if t.stage is None or t.stage < required]
+    for t in teams:
+        verdict = "below" if t in below else "meets"
+        typer.echo(f"{t.name}: stage {stage_label(t.stage)} ({verdict} stage {required})")
+    subject = assessment.organization.name if team is None else teams[0].name
+    if below:
+        typer.echo(
+            f"{subject}: gate not met ({len(below)} of {len(teams)} team(s) below stage {required})"
+        )
+        raise typer.Exit(Exit.GATE_NOT_MET)
+    typer.echo(f"{subject}: gate met (stage {required})")
 
 
 @app.command()
 def survey(
-    team: Annotated[str, typer.Option(help="Your team's id.")],
+    team: Annotated[str, typer.Option(help="Your team's id (as in the workspace file).")],
     role: Annotated[Role, typer.Option(help="Your role.")],
     out: Annotated[Path, typer.Option("--out", help="The answers file to write (YAML).")],
     respondent: Annotated[
@@ -235,7 +267,7 @@ def survey(
     from mlmaturity.survey.interactive import run_survey
 
     console = _console()
-    answered, total = run_survey(
+    answered, dont_know, total = run_survey(
         load_model(model),
         out,
         team=team,
@@ -243,7 +275,9 @@ def survey(
         respondent=respondent or getpass.getuser(),
         console=console,
     )
-    console.print(f"{answered} of {total} questions answered; saved to {out}")
+    console.print(
+        f"{answered} of {total} questions answered, {dont_know} don't know; saved to {out}"
+    )
 
 
 @app.command()

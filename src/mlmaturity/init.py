@@ -48,5 +48,8 @@ def write_workspace(directory: Path, organization: str, *, force: bool = False) 
     if path.exists() and not force:
         raise InputError.single(path, "already exists", hint="pass --force to overwrite it")
     quoted = json.dumps(organization)  # a JSON string is a valid YAML double-quoted scalar
-    write_text_atomic(path, TEMPLATE.format(directory=directory, organization=quoted))
+    try:
+        write_text_atomic(path, TEMPLATE.format(directory=directory, organization=quoted))
+    except OSError as exc:
+        raise InputError.single(path, f"cannot be written: {exc.strerror}") from None
     return path

@@ -103,7 +103,7 @@ def load_workspace(path: Path) -> Workspace:
     name = str(file)
 
     def problem(where: tuple[str | int, ...], message: str, hint: str = "") -> Problem:
-        return Problem(name, message, locate(data, where, name)[1], key_path(where), hint)
+        return Problem(name, message, locate(data, where, name)[1], key_path(where, data), hint)
 
     problems: list[Problem] = []
     seen: set[str] = set()

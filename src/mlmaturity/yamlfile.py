@@ -47,7 +47,11 @@ class LocList(list[Any]):
         self.item_positions: list[Position] = []
 
 
-class _LocatingLoader(yaml.SafeLoader):
+# The C parser when PyYAML has it (about four times faster); construction stays the safe one.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LocatingLoader(_SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader that records positions and duplicate keys."""
 
     def __init__(self, stream: str, file: str) -> None:
@@ -57,23 +61,33 @@ class _LocatingLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Iterator[LocDict]:
+    written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = (
+        len(node.value) - written
+    )  # pairs from `<<:` merges come first; keys written may override them
     mapping = LocDict()
     mapping.position = (loader.file, node.start_mark.line + 1)
     yield mapping
-    for key_node, value_node in node.value:
+    from_merge: set[Any] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, Hashable):
             loader.problems.append(Problem(loader.file, "a key must be a plain value", line))
             continue
-        if key in mapping:
+        if key in mapping and key not in from_merge:
             first = mapping.key_positions[key][1]
             loader.problems.append(
                 Problem(loader.file, f"duplicate key '{key}' (first given on line {first})", line)
             )
+            continue
         mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_positions.setdefault(key, (loader.file, line))
+        mapping.key_positions[key] = (loader.file, line)
+        if index < merged:
+            from_merge.add(key)
+        else:
+            from_merge.discard(key)
 
 
 def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Iterator[LocList]:
@@ -145,24 +159,41 @@ def locate(data: Any, path: tuple[Any, ...], default_file: str) -> tuple[str, in
 
 
 def key_path(path: tuple[Any, ...], data: Any = None) -> str:
-    """Render a key path the way a user reads it: ``capabilities[3].levels.2.criteria[0]``.
+    """Render a key path the way a user reads it: ``capabilities[experiment-tracking].levels.2``.
 
-    With ``data``, a number that is a mapping key (``levels.2``) is told from a list index.
+    With ``data``, a list item that has an ``id`` is named by it, and a number that is a
+    mapping key (``levels.2``) is told from a list index.
     """
     text, node = "", data
     for part in path:
-        is_index = isinstance(part, int) and not isinstance(node, dict)
-        text += f"[{part}]" if is_index else (f".{part}" if text else str(part))
-        node = (
-            node.get(part)
-            if isinstance(node, dict)
-            else (
-                node[part]
-                if isinstance(node, list) and is_index and 0 <= part < len(node)
-                else None
-            )
-        )
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            item = node[part]
+            label = item.get("id") if isinstance(item, dict) else None
+            text += f"[{label if isinstance(label, str) and label else part}]"
+            node = item
+        elif isinstance(part, int) and not isinstance(node, dict):
+            text += f"[{part}]"
+            node = None
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return text
+
+
+def _keys_in_file(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the names pydantic adds for union members (``.str``, ``.AnswerDetail``) from a path."""
+    kept: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            kept.append(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int):
+            kept.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+        else:
+            break  # inside a plain value: what follows names a type, not a key
+    return tuple(kept)
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -211,6 +242,8 @@ def _hint(root: type[BaseModel], error: Any) -> str:
         return "add this key"
     if error["type"] == "string_type" and isinstance(error.get("input"), bool):
         return "YAML reads unquoted yes/no/on/off as true/false: put the value in quotes"
+    if error["type"] == "string_type" and isinstance(error.get("input"), int | float):
+        return "put the value in quotes to make it text"
     return ""
 
 
@@ -226,15 +259,15 @@ def problems_from_validation(
     root: type[BaseModel], data: Any, exc: ValidationError, file: str
 ) -> list[Problem]:
     """Turn every pydantic error into a Problem that names file, line, key path and a hint."""
-    problems = []
+    problems: dict[tuple[str, int | None, str], Problem] = {}
     for error in exc.errors():
-        # Tagged unions and validators add names that are not keys in the file.
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        loc = _keys_in_file(data, tuple(error["loc"]))
         where, line = locate(data, loc, file)
-        problems.append(
-            Problem(where, _message(error), line, key_path(loc, data), _hint(root, error))
-        )
-    return problems
+        key = key_path(loc, data)
+        # A value that fits no member of a union gives one error per member: keep the first.
+        problem = Problem(where, _message(error), line, key, _hint(root, error))
+        problems.setdefault((where, line, key), problem)
+    return list(problems.values())
 
 
 def validate(root: type[M], data: Any, file: str) -> M:

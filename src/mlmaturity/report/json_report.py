@@ -17,10 +17,7 @@ def render_json(assessment: Assessment, color: bool = False) -> str:
 def assessment_schema() -> dict[str, Any]:
     """The JSON Schema every JSON report validates against."""
     schema = Assessment.model_json_schema(mode="serialization")
+    schema["required"] = sorted({"schema_version", *schema.get("required", [])})
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "urn:mlmaturity:schema:assessment:1"
     return schema
-
-
-def schema_text(schema: dict[str, Any]) -> str:
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

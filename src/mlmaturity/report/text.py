@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -10,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlmaturity.report.context import ReportContext, TeamView, build_context, percent, score_text
+from mlmaturity.model.stages import stage_label
 from mlmaturity.report.registry import report_format
 from mlmaturity.scoring import Assessment
 
@@ -31,9 +33,11 @@ def _overview(ctx: ReportContext) -> RenderableType:
     for d in org.dimensions:
         table.add_row(d.name, score_text(d, "teams"))
     table.add_row("Decided by evidence", ctx.organization_confidence)
+    if ctx.assessment.target_stage:
+        table.add_row("Target stage", stage_label(ctx.assessment.target_stage))
     model = ctx.assessment.model
     title = f"{org.name} · model {model.name} {model.version}"
-    return Panel(table, title=title, title_align="left")
+    return Panel(table, title=Text(title), title_align="left")
 
 
 def _heatmap(ctx: ReportContext) -> RenderableType:
@@ -111,12 +115,14 @@ def _team(view: TeamView) -> RenderableType:
         parts.append(Text(f"{c.criterion}: {c.message}", style="yellow"))
     for note in team.notes:
         parts.append(Text(note, style="dim"))
-    return Panel(Group(*parts), title=team.name, title_align="left")
+    return Panel(Group(*parts), title=Text(team.name), title_align="left")
 
 
 @report_format("text", suffix=".txt", description="A summary for the terminal")
 def render_text(assessment: Assessment, color: bool = False) -> str:
+    """Colour means a terminal: then the text fits its width; otherwise it is WIDTH wide."""
     ctx = build_context(assessment)
+    width = shutil.get_terminal_size((WIDTH, 24)).columns if color else WIDTH
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=WIDTH, force_terminal=color, no_color=not color, highlight=False

@@ -7,6 +7,7 @@ spreadsheet or a form export can be used as it is.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,7 @@ def resolve_answers(
     """Check every answer against the model (and the workspace's teams) and resolve its level."""
 
     def problem(where: tuple[str | int, ...], message: str, hint: str = "") -> Problem:
-        return Problem(file, message, locate(data, where, file)[1], key_path(where), hint)
+        return Problem(file, message, locate(data, where, file)[1], key_path(where, data), hint)
 
     problems: list[Problem] = []
     answers: list[Answer] = []
@@ -159,7 +160,7 @@ def _read_csv(path: Path) -> LocDict:
         raise InputError.single(file, f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise InputError.single(file, f"cannot be read: {exc.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in CSV_COLUMNS[:5] if c not in (reader.fieldnames or [])]
     if missing:
         hint = "columns: " + ",".join(CSV_COLUMNS)
