@@ -142,7 +142,7 @@ def _format_for(output: Path | None, given: Format | None) -> Format:
 
 @app.command()
 def assess(
-    workspace: WorkspaceArg = Path("."),
+    workspace: WorkspaceArg = Path(),
     format: Annotated[
         Format | None,
         typer.Option(
@@ -210,7 +210,7 @@ def gate(
             "--min-stage", min=1, max=4, help="Stage required (1-4) [default: the target stage]."
         ),
     ] = None,
-    workspace: WorkspaceArg = Path("."),
+    workspace: WorkspaceArg = Path(),
     team: Annotated[str | None, typer.Option(help="Gate on this team only.")] = None,
     model: ModelOption = None,
 ) -> None:

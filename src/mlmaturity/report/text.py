@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlmaturity.report.context import ReportContext, TeamView, build_context, percent, score_text
 from mlmaturity.model.stages import stage_label
+from mlmaturity.report.context import ReportContext, TeamView, build_context, percent, score_text
 from mlmaturity.report.registry import report_format
 from mlmaturity.scoring import Assessment
 
