@@ -46,20 +46,23 @@ def _where(finding: Finding) -> str:
 def scan_text(results: Sequence[RepositoryResult], color: bool = False, width: int = 120) -> str:
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        markup=False,  # paths and details come from scanned repositories
+        emoji=False,
     )
     for result in results:
         findings = sorted(result.findings, key=lambda f: (_ORDER[f.outcome], f.check))
         counts = {o: sum(f.outcome == o for f in findings) for o in Outcome}
         summary = ", ".join(f"{n} {o.value.replace('_', ' ')}" for o, n in counts.items() if n)
-        table = Table(
-            "Check",
-            "Outcome",
-            "Detail",
-            "Where",
-            title=f"{result.subject}: {summary}",
-            title_justify="left",
-        )
+        table = Table(title=Text(f"{result.subject}: {summary}"), title_justify="left")
+        table.add_column("Check", no_wrap=True)
+        table.add_column("Outcome", no_wrap=True)
+        table.add_column("Detail", ratio=3)
+        table.add_column("Where", ratio=2)
         for f in findings:
             outcome = f.outcome.value.replace("_", " ")
             detail = f.detail + (f"\n[{f.annotation}]" if f.annotation else "")

@@ -125,7 +125,13 @@ def render_text(assessment: Assessment, color: bool = False) -> str:
     width = shutil.get_terminal_size((WIDTH, 24)).columns if color else WIDTH
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=WIDTH, force_terminal=color, no_color=not color, highlight=False
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        markup=False,  # names and answers are shown as written, never read as markup
+        emoji=False,
     )
     console.print(_overview(ctx))
     console.print(_heatmap(ctx))
