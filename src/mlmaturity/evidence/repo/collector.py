@@ -33,7 +33,9 @@ class RepositoryResult:
 def assess_repository(root: Path, subject: str, *, history: bool = True) -> RepositoryResult:
     """Scan one repository and run every registered repository check on it."""
     checks = registered_checks("repos")
-    snapshot = scan_repository(root, subject, plan_for(list(checks.values())), history=history)
+    snapshot = scan_repository(
+        root, subject, plan_for(list(checks.values()), [ANNOTATIONS_FILE]), history=history
+    )
     annotations, problem = load_annotations(
         snapshot.text(ANNOTATIONS_FILE), f"{subject}/{ANNOTATIONS_FILE}"
     )

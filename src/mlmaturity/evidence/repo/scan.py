@@ -117,7 +117,8 @@ def _take(
             snapshot.skipped.append(Skipped(path, "notebook is not valid JSON"))
 
 
-def plan_for(checks: Sequence[object]) -> ScanPlan:
+def plan_for(checks: Sequence[object], extra_reads: Sequence[str] = ()) -> ScanPlan:
+    """One plan for all checks: the union of their keywords and of the files they read."""
     keywords = sorted({k for c in checks for k in getattr(c, "keywords", ())})
-    reads = tuple(sorted({r for c in checks for r in getattr(c, "reads", ())}))
+    reads = tuple(sorted({r for c in checks for r in getattr(c, "reads", ())} | set(extra_reads)))
     return ScanPlan(keywords, reads)

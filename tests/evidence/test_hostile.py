@@ -1,0 +1,141 @@
+"""A hostile repository: the scan finishes, reads nothing outside it, and runs nothing in it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mlmaturity.evidence.finding import Outcome
+from mlmaturity.evidence.repo.collector import assess_repository
+from tests.evidence.conftest import git, make_git_repo, write_files
+
+OUTSIDE_SECRET = "AKIA" + "OUTSIDEREPOSITORY"  # would be reported if the scan read it
+
+
+def _marker_code(marker: Path) -> str:
+    return f"open({str(marker)!r}, 'w').write('executed')\nimport pickle\n"
+
+
+def _hostile_files(marker: Path) -> dict[str, str | bytes]:
+    return {
+        "README.md": "# hostile\n",
+        "conftest.py": _marker_code(marker),
+        "setup.py": _marker_code(marker),
+        "sitecustomize.py": _marker_code(marker),
+        "deep.py": "import pickle\nx = " + "(" * 50_000 + "1" + ")" * 50_000 + "\n",
+        "nested.py": "import pickle\nx = " + "-" * 200_000 + "1\n",  # deep, without parentheses
+        "latin1.py": b"# caf\xe9\nimport pickle\n",
+        "binary.py": b"\x7fELF\x00\x00\x00" + bytes(range(256)) * 4,
+        "broken.ipynb": "{ this is not json",
+        "<script>alert('x')</script>.py": "print('name')\n",
+        "quote\"and'.py": "print('quotes')\n",
+        "new\nline.py": "print('newline')\n",
+        "big.txt": b"",  # made 100 MB below
+    }
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.py").write_text(f"KEY = '{OUTSIDE_SECRET}'\n")
+    return folder
+
+
+def _plant_links(root: Path, outside: Path) -> None:
+    (root / "passwd.py").symlink_to("/etc/passwd")
+    (root / "escape.py").symlink_to(outside / "secret.py")
+    (root / "up").symlink_to("../outside")
+
+
+def _assert_safe(result, marker: Path) -> None:
+    assert not marker.exists(), "a file of the scanned repository was executed"
+    text = json.dumps([f.model_dump(mode="json") for f in result.findings])
+    assert OUTSIDE_SECRET not in text and "root:x:0:0" not in text
+    secrets = next(f for f in result.findings if f.check == "no-committed-secrets")
+    assert secrets.outcome == Outcome.PASS  # the planted key is outside and was never read
+    assert all(f.outcome != Outcome.ERROR for f in result.findings), [
+        f for f in result.findings if f.outcome == Outcome.ERROR
+    ]
+
+
+def _big(root: Path) -> None:
+    with (root / "big.txt").open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)
+
+
+def test_hostile_git_repository(tmp_path: Path, outside: Path):
+    marker = tmp_path / "marker"
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_files(root, _hostile_files(marker))
+    _big(root)
+    _plant_links(root, outside)
+    (root / "sub").mkdir()
+    (root / "sub" / "model.py").write_text("print('inside')\n")
+    make_git_repo(root, {})
+    # After the commit, swap a tracked folder for a link to outside: git still lists sub/model.py.
+    shutil.rmtree(root / "sub")
+    (outside / "model.py").write_text(f"KEY = '{OUTSIDE_SECRET}'\n")
+    (root / "sub").symlink_to(outside)
+
+    result = assess_repository(root, "hostile")
+
+    _assert_safe(result, marker)
+    skipped = {s.path: s.reason for s in result.skipped}
+    assert skipped["passwd.py"] == skipped["escape.py"] == "symlink, not followed"
+    assert "link to outside" in skipped["sub/model.py"]
+    assert skipped["big.txt"].startswith("larger than")
+    assert skipped["binary.py"] == "binary content, not read as text"
+    assert skipped["broken.ipynb"] == "notebook is not valid JSON"
+    loading = next(f for f in result.findings if f.check == "safe-model-loading")
+    assert loading.outcome == Outcome.INCONCLUSIVE
+    reasons = {loc.path: loc.snippet for loc in loading.locations}
+    assert reasons["deep.py"] == "not valid Python: too many nested parentheses (line 2)"
+
+
+def test_hostile_folder_that_is_not_a_repository(tmp_path: Path, outside: Path):
+    marker = tmp_path / "marker"
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_files(root, _hostile_files(marker))
+    _big(root)
+    _plant_links(root, outside)
+    os.mkfifo(root / "pipe.py")  # opening a FIFO for reading would block forever
+    (root / ".git").write_text(f"gitdir: {outside}\n")  # a worktree pointer we must not follow
+    write_files(
+        root, {".gitignore": "ignored/\n", "ignored/secret.py": f"KEY = '{OUTSIDE_SECRET}'\n"}
+    )
+
+    result = assess_repository(root, "hostile")
+
+    _assert_safe(result, marker)
+    skipped = {s.path: s.reason for s in result.skipped}
+    assert skipped["pipe.py"] == "not a regular file"
+    assert skipped["up"] == "symlink, not followed"
+
+
+def test_a_repository_that_git_cannot_read_is_walked(tmp_path: Path):
+    root = tmp_path / "repo"
+    make_git_repo(root, {"train.py": "import sklearn\n"})
+    (root / ".git" / "HEAD").write_text("garbage\n")
+    result = assess_repository(root, "r")
+    assert (
+        next(f for f in result.findings if f.check == "experiment-tracking-used").outcome
+        == Outcome.FAIL
+    )
+
+
+def test_history_counts_recent_commits(tmp_path: Path):
+    root = make_git_repo(tmp_path / "repo", {"a.py": "x = 1\n"})
+    (root / "b.py").write_text("y = 2\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "second")
+    result = assess_repository(root, "r")
+    assert len(result.changes) == 2
+    assert {c["author"] for c in result.changes} == {"test@example.org"}
+    assert all(len(c["sha"]) == 40 for c in result.changes)

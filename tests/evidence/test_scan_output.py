@@ -1,0 +1,94 @@
+"""`mlmaturity scan`: table, JSON and SARIF that validates against the official schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from tests.conftest import DATA
+from tests.evidence.conftest import make_git_repo
+from tests.test_cli import run
+
+SARIF_SCHEMA = json.loads((DATA / "schemas" / "sarif-schema-2.1.0.json").read_text())
+ML_REPO = {
+    "README.md": "# churn\n",
+    "train.py": "import pickle\nimport sklearn\nmodel = pickle.load(open('m.pkl', 'rb'))\n",
+    "models/m.pkl": b"\x80\x04\x95\x10\x00",
+    "config.py": "TOKEN = 'ghp_" + "a" * 36 + "'\n",
+    ".mlmaturity.yaml": (
+        "version: 1\nannotations:\n  - check: no-pickle-artifacts\n    status: accepted\n"
+        "    reason: a synthetic fixture, never loaded\n"
+    ),
+}
+
+
+def test_scan_sarif_validates_and_carries_locations_and_suppressions(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "churn", ML_REPO)
+    out = tmp_path / "scan.sarif"
+    result = run("scan", repo, "--format", "sarif", "--output", out)
+    assert result.returncode == 0, result.stderr
+    log = json.loads(out.read_text())
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
+    rules = [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]]
+    assert len(rules) >= 40
+    unsafe = results["safe-model-loading"]
+    assert unsafe["level"] == "error"
+    region = unsafe["locations"][0]["physicalLocation"]
+    assert (
+        region["artifactLocation"]["uri"].endswith("train.py")
+        and region["region"]["startLine"] == 3
+    )
+    secret = results["no-committed-secrets"]
+    assert "ghp_" + "a" * 36 not in json.dumps(secret)  # never echo the secret itself
+    pickles = results["no-pickle-artifacts"]
+    assert pickles["suppressions"][0]["justification"].startswith("accepted: a synthetic fixture")
+    no_ci = results["ci-present"]  # a repository-wide finding still points at a file
+    assert no_ci["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "README.md"
+    )
+
+
+def test_scan_json_and_text(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "churn", ML_REPO)
+    document = json.loads(run("scan", repo, "-f", "json").stdout)
+    [repository] = document["repositories"]
+    by_check = {f["check"]: f for f in repository["findings"]}
+    assert by_check["no-pickle-artifacts"]["outcome"] == "not_applicable"
+    assert by_check["no-pickle-artifacts"]["original_outcome"] == "fail"
+    assert by_check["safe-model-loading"]["outcome"] == "fail"
+    table = run("scan", repo).stdout
+    assert "safe-model-loading" in table and "train.py:3" in table
+    assert "accepted: a synthetic fixture" in table
+
+
+def test_scan_bad_input(tmp_path: Path):
+    result = run("scan", tmp_path / "missing")
+    assert result.returncode == 2 and "not a folder" in result.stderr
+    broken = make_git_repo(
+        tmp_path / "broken", {".mlmaturity.yaml": "version: 1\nannotations: [{check: x}]\n"}
+    )
+    scanned = run("scan", broken)
+    assert scanned.returncode == 0
+    assert ".mlmaturity.yaml" in scanned.stdout and "annotations ignored" in scanned.stdout
+
+
+def test_assess_decides_criteria_from_evidence_and_shows_conflicts():
+    from mlmaturity.assess import assess
+
+    result = assess(DATA.parent.parent / "examples" / "acme")
+    fraud = next(t for t in result.teams if t.id == "fraud")
+    by_evidence = [
+        c for cap in fraud.capabilities for c in cap.criteria if c.decided_by == "evidence"
+    ]
+    assert {c.capability for c in by_evidence} & {"source-control-ci", "environment-management"}
+    assert {c.capability for c in by_evidence} & {
+        "experiment-tracking",
+        "data-management-validation",
+    }
+    kinds = {c.kind for c in fraud.conflicts}
+    assert kinds == {"claimed-not-evidenced", "evidenced-not-claimed"}
+    assert fraud.confidence is not None and fraud.confidence > 0
+    assert any(f.check == "ci-present" and f.outcome == "pass" for f in fraud.findings)
