@@ -30,12 +30,13 @@ class RepositoryResult:
     """A file to attach repository-wide findings to where a format needs a file (SARIF)."""
 
 
-def assess_repository(root: Path, subject: str, *, history: bool = True) -> RepositoryResult:
-    """Scan one repository and run every registered repository check on it."""
+def assess_repository(
+    root: Path, subject: str, *, history: bool = True, workers: int = 1
+) -> RepositoryResult:
+    """Scan one repository (on ``workers`` processes) and run every repository check on it."""
     checks = registered_checks("repos")
-    snapshot = scan_repository(
-        root, subject, plan_for(list(checks.values()), [ANNOTATIONS_FILE]), history=history
-    )
+    plan = plan_for(list(checks.values()), [ANNOTATIONS_FILE])
+    snapshot = scan_repository(root, subject, plan, history=history, workers=workers)
     annotations, problem = load_annotations(
         snapshot.text(ANNOTATIONS_FILE), f"{subject}/{ANNOTATIONS_FILE}"
     )
@@ -78,9 +79,13 @@ def scan_many(
     repositories: list[tuple[Path, str]], *, history: bool = True
 ) -> list[RepositoryResult]:
     """Scan repositories in parallel, one process each, on all cores."""
+    cores = os.cpu_count() or 1
     if len(repositories) <= 1:
-        return [assess_repository(root, subject, history=history) for root, subject in repositories]
-    workers = min(len(repositories), os.cpu_count() or 1)
+        return [
+            assess_repository(root, subject, history=history, workers=cores)
+            for root, subject in repositories
+        ]
+    workers = min(len(repositories), cores)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [
             pool.submit(assess_repository, root, subject, history=history)

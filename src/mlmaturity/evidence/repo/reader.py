@@ -32,12 +32,13 @@ class BoundedReader:
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.realpath(self.root))
+        self._prefix = str(self.root) + os.sep  # plain strings: this runs once per file
 
     def _folder_is_inside(self, relative_folder: str) -> bool:
         known = self._safe_folders.get(relative_folder)
         if known is None:
-            real = os.path.realpath(self.root / relative_folder)
-            known = real == str(self.root) or real.startswith(str(self.root) + os.sep)
+            real = os.path.realpath(self._prefix + relative_folder)
+            known = real == str(self.root) or real.startswith(self._prefix)
             self._safe_folders[relative_folder] = known
         return known
 
@@ -50,7 +51,7 @@ class BoundedReader:
             raise ReadRefused("its folder is a link to outside the repository")
         cap = self.max_file_bytes if limit is None else limit
         try:
-            fd = os.open(self.root / relative, _FLAGS)
+            fd = os.open(self._prefix + relative, _FLAGS)
         except OSError as exc:
             reason = "a symlink" if exc.errno == 40 else exc.strerror or "cannot be opened"
             raise ReadRefused(reason) from None
@@ -62,7 +63,11 @@ class BoundedReader:
                 raise ReadRefused(f"larger than {cap // 1024} KiB")
             if self.spent + min(info.st_size, cap) > self.budget:
                 raise ReadRefused("total read budget used up")
-            data = _read_all(fd, cap)
+            # One read returns a regular file whole; loop only if it comes back short.
+            data = os.read(fd, min(info.st_size, cap) + 1) if info.st_size else b""
+            if len(data) < min(info.st_size, cap):
+                data += _read_all(fd, cap - len(data))
+            data = data[:cap]
         finally:
             os.close(fd)
         self.spent += len(data)

@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import sys
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from ahocorasick_rs import BytesAhoCorasick
+from ahocorasick_rs import BytesAhoCorasick, Implementation
 
 from mlmaturity.evidence.repo.history import read_history
 from mlmaturity.evidence.repo.listing import Skipped, list_files
 from mlmaturity.evidence.repo.pyfacts import parse_all
 from mlmaturity.evidence.repo.reader import BoundedReader, ReadRefused, is_binary
 from mlmaturity.evidence.repo.snapshot import (
+    MAX_HITS_PER_KEYWORD,
     MODEL_MAGIC_BYTES,
     NOT_TEXT,
+    Hit,
     Notebook,
     Snapshot,
-    line_hits,
-    matches_any,
+    globs_regex,
+    line_hit,
+    suffix_of,
 )
 
 # Files whose Python is parsed: only those that mention a loader worth checking.
-PARSE_TRIGGERS = (b"pickle", b"joblib", b"torch.load", b"dill", b"read_pickle")
+PARSE_TRIGGERS = ("pickle", "joblib", "torch.load", "dill", "read_pickle")
 MODEL_SUFFIXES = frozenset(
     ".pkl .pickle .joblib .pt .pth .ckpt .bin .dill .sav .model .h5 .keras".split()
 )
+
+
+PARALLEL_MIN_FILES = 4000
+"""Below this many files one process is faster than starting more."""
 
 
 @dataclass(frozen=True)
@@ -37,9 +49,13 @@ class ScanPlan:
     keywords: list[str]
     reads: tuple[str, ...]
 
-    @property
-    def automaton(self) -> BytesAhoCorasick:
-        return BytesAhoCorasick([k.encode() for k in self.keywords])
+
+@lru_cache(maxsize=4)
+def _automaton(keywords: tuple[str, ...]) -> BytesAhoCorasick | None:
+    """Built where it is used (it does not pickle); the DFA searches ~2.5x faster than the NFA."""
+    if not keywords:
+        return None
+    return BytesAhoCorasick([k.encode() for k in keywords], implementation=Implementation.DFA)
 
 
 def _notebook(path: str, data: bytes) -> Notebook:
@@ -59,27 +75,26 @@ def _notebook(path: str, data: bytes) -> Notebook:
     )
 
 
-def scan_repository(root: Path, name: str, plan: ScanPlan, *, history: bool = True) -> Snapshot:
+def scan_repository(
+    root: Path, name: str, plan: ScanPlan, *, history: bool = True, workers: int = 1
+) -> Snapshot:
+    """Read and search every file once; large repositories are split across ``workers`` processes."""
     listing = list_files(root)
     snapshot = Snapshot(name=name, root=root, files=listing.files, skipped=list(listing.skipped))
-    reader = BoundedReader(root)
-    automaton = plan.automaton
+    chunks = 1 if len(listing.files) < PARALLEL_MIN_FILES else max(1, workers)
+    if chunks == 1:
+        parts = [_scan_part(root, listing.files, 0, 1, plan)]
+    else:
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        with ProcessPoolExecutor(chunks, mp_context=context) as pool:
+            # Interleaved, so that a folder of large notebooks does not land on one worker.
+            files = listing.files
+            jobs = [pool.submit(_scan_part, root, files, i, chunks, plan) for i in range(chunks)]
+            parts = [job.result() for job in jobs]
     to_parse: list[tuple[str, bytes]] = []
-    for path in listing.files:
-        suffix = PurePosixPath(path).suffix.lower()
-        try:
-            if suffix in NOT_TEXT:
-                if suffix in MODEL_SUFFIXES:
-                    snapshot.magic[path] = reader.read(path, limit=MODEL_MAGIC_BYTES)
-                continue
-            data = reader.read(path)
-        except ReadRefused as exc:
-            snapshot.skipped.append(Skipped(path, str(exc)))
-            continue
-        if is_binary(data):
-            snapshot.skipped.append(Skipped(path, "binary content, not read as text"))
-            continue
-        _take(snapshot, path, suffix, data, plan, automaton, to_parse)
+    for part in parts:
+        _merge(snapshot, part)
+        to_parse.extend(part.to_parse)
     facts, failed = parse_all(to_parse, workers=os.cpu_count() or 1)
     snapshot.python_facts = facts
     snapshot.unparsed = failed
@@ -88,37 +103,109 @@ def scan_repository(root: Path, name: str, plan: ScanPlan, *, history: bool = Tr
     return snapshot
 
 
-def _take(
-    snapshot: Snapshot,
-    path: str,
-    suffix: str,
-    data: bytes,
-    plan: ScanPlan,
-    automaton: BytesAhoCorasick,
-    to_parse: list[tuple[str, bytes]],
-) -> None:
-    """Search one file's text and keep what the checks asked for."""
-    matches = automaton.find_matches_as_indexes(data, overlapping=True)
-    if matches:
-        for keyword, hits in line_hits(path, data, matches, plan.keywords).items():
-            snapshot.hit_files[keyword].add(path)
-            room = 200 - len(snapshot.hits[keyword])
-            snapshot.hits[keyword].extend(hits[: max(0, room)])
-    if matches_any(path, plan.reads):
-        snapshot.texts[path] = data.decode("utf-8", "replace")
-    if suffix == ".py":
-        snapshot.python_lines += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if any(trigger in data for trigger in PARSE_TRIGGERS):
-            to_parse.append((path, data))
-    elif suffix == ".ipynb":
+@dataclass
+class _Part:
+    """What one worker found in its share of the files; plain data, so it pickles."""
+
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+    hit_files: dict[str, array[int]] = field(default_factory=dict)
+    """For each keyword, the positions (in the listing) of every file holding it: compact to send."""
+    texts: dict[str, str] = field(default_factory=dict)
+    magic: dict[str, bytes] = field(default_factory=dict)
+    notebooks: list[Notebook] = field(default_factory=list)
+    python_lines: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    to_parse: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def _scan_part(root: Path, files: list[str], start: int, step: int, plan: ScanPlan) -> _Part:
+    """Scan ``files[start::step]`` (one worker's interleaved share)."""
+    part = _Part()
+    scanner = _Scanner(part, plan)
+    reader = BoundedReader(root)
+    for position in range(start, len(files), step):
+        path = files[position]
+        scanner.position = position
+        suffix = suffix_of(path)
         try:
-            snapshot.notebooks.append(_notebook(path, data))
-        except (ValueError, TypeError, AttributeError):
-            snapshot.skipped.append(Skipped(path, "notebook is not valid JSON"))
+            if suffix in NOT_TEXT:
+                if suffix in MODEL_SUFFIXES:
+                    part.magic[path] = reader.read(path, limit=MODEL_MAGIC_BYTES)
+                continue
+            data = reader.read(path)
+        except ReadRefused as exc:
+            part.skipped.append(Skipped(path, str(exc)))
+            continue
+        if is_binary(data):
+            part.skipped.append(Skipped(path, "binary content, not read as text"))
+            continue
+        scanner.take(path, suffix, data)
+    return part
+
+
+def _merge(snapshot: Snapshot, part: _Part) -> None:
+    for keyword, hits in part.hits.items():
+        kept = snapshot.hits[keyword]
+        kept.extend(hits[: MAX_HITS_PER_KEYWORD - len(kept)])
+    for keyword, positions in part.hit_files.items():
+        snapshot.hit_positions.setdefault(keyword, []).append(positions)
+    snapshot.texts.update(part.texts)
+    snapshot.magic.update(part.magic)
+    snapshot.notebooks.extend(part.notebooks)
+    snapshot.python_lines += part.python_lines
+    snapshot.skipped.extend(part.skipped)
+
+
+class _Scanner:
+    """Searches each file's text once and keeps what the checks asked for."""
+
+    def __init__(self, part: _Part, plan: ScanPlan) -> None:
+        self.part = part
+        self.keywords = plan.keywords
+        self.automaton = _automaton(tuple(plan.keywords))
+        self.reads = globs_regex(plan.reads)
+        self.full: set[int] = set()  # keywords that have all the example lines they need
+        self.position = 0  # of the current file in the listing
+        self.triggers = {plan.keywords.index(t) for t in PARSE_TRIGGERS}
+
+    def take(self, path: str, suffix: str, data: bytes) -> None:
+        part = self.part
+        found: set[int] = set()
+        if self.automaton is not None:
+            matches = self.automaton.find_matches_as_indexes(data, overlapping=True)
+            if matches:
+                found = self._record(path, data, matches)
+        if self.reads.match(path):
+            part.texts[path] = data.decode("utf-8", "replace")
+        if suffix == ".py":
+            part.python_lines += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            if found & self.triggers:
+                part.to_parse.append((path, data))
+        elif suffix == ".ipynb":
+            try:
+                part.notebooks.append(_notebook(path, data))
+            except (ValueError, TypeError, AttributeError):
+                part.skipped.append(Skipped(path, "notebook is not valid JSON"))
+
+    def _record(self, path: str, data: bytes, matches: list[tuple[int, int, int]]) -> set[int]:
+        """Every file a keyword is in, and the first line of it in each file (until enough)."""
+        first: dict[int, int] = {}
+        for index, start, _ in reversed(matches):
+            first[index] = start
+        for index, start in first.items():
+            keyword = self.keywords[index]
+            self.part.hit_files.setdefault(keyword, array("I")).append(self.position)
+            if index in self.full:
+                continue
+            kept = self.part.hits.setdefault(keyword, [])
+            kept.append(line_hit(path, data, start))
+            if len(kept) >= MAX_HITS_PER_KEYWORD:
+                self.full.add(index)
+        return set(first)
 
 
 def plan_for(checks: Sequence[object], extra_reads: Sequence[str] = ()) -> ScanPlan:
     """One plan for all checks: the union of their keywords and of the files they read."""
-    keywords = sorted({k for c in checks for k in getattr(c, "keywords", ())})
+    keywords = sorted({k for c in checks for k in getattr(c, "keywords", ())} | set(PARSE_TRIGGERS))
     reads = tuple(sorted({r for c in checks for r in getattr(c, "reads", ())} | set(extra_reads)))
     return ScanPlan(keywords, reads)

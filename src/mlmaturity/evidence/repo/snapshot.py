@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -42,8 +42,16 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(table.get(p, re.escape(p)) for p in parts) + r"\Z", re.I)
 
 
-def matches_any(path: str, patterns: Iterable[str]) -> bool:
-    return any(glob_regex(p).match(path) for p in patterns)
+def globs_regex(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching any of the globs (checked once per file, so kept to one match call)."""
+    parts = [glob_regex(p).pattern for p in patterns]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)", re.I)
+
+
+def suffix_of(path: str) -> str:
+    """``'.py'`` for ``'a/b.py'``; plain string work, as it runs for every file."""
+    dot = path.rfind(".")
+    return path[dot:].lower() if dot > path.rfind("/") + 1 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +84,8 @@ class Snapshot:
     files: list[str]
     skipped: list[Skipped] = field(default_factory=list)
     hits: dict[str, list[Hit]] = field(default_factory=lambda: defaultdict(list))
-    hit_files: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    hit_positions: dict[str, list[Sequence[int]]] = field(default_factory=dict)
+    """Where each keyword occurs: positions in ``files``, turned into paths only when asked."""
     texts: dict[str, str] = field(default_factory=dict)
     magic: dict[str, bytes] = field(default_factory=dict)
     notebooks: list[Notebook] = field(default_factory=list)
@@ -84,7 +93,8 @@ class Snapshot:
     python_facts: dict[str, Any] = field(default_factory=dict)
     unparsed: dict[str, str] = field(default_factory=dict)
     history: Any = None
-    annotations: Any = None
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Results of helpers several checks share, computed once per repository."""
 
     # -- paths -------------------------------------------------------------------------------
     @cached_property
@@ -98,7 +108,7 @@ class Snapshot:
     def by_suffix(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = defaultdict(list)
         for path in self.files:
-            index[PurePosixPath(path).suffix.lower()].append(path)
+            index[suffix_of(path)].append(path)
         return index
 
     def named(self, *names: str) -> list[str]:
@@ -126,7 +136,12 @@ class Snapshot:
 
     def mentions(self, *keywords: str) -> set[str]:
         """Files mentioning any of the keywords (not capped)."""
-        return {p for k in keywords for p in self.hit_files.get(k, set())}
+        return {
+            self.files[i]
+            for k in keywords
+            for chunk in self.hit_positions.get(k, ())
+            for i in chunk
+        }
 
     def text(self, path: str) -> str | None:
         return self.texts.get(path)
@@ -153,21 +168,9 @@ class Snapshot:
         return sum(n.code_lines for n in self.notebooks)
 
 
-def line_hits(
-    path: str, data: bytes, matches: list[tuple[int, int, int]], keywords: list[str]
-) -> dict[str, list[Hit]]:
-    """Turn keyword offsets into (path, line, text) hits, one per keyword per line."""
-    found: dict[str, list[Hit]] = defaultdict(list)
-    seen: set[tuple[int, int]] = set()
-    line, position = 1, 0
-    for index, start, _ in matches:
-        line += data.count(b"\n", position, start)
-        position = start
-        if (index, line) in seen:
-            continue
-        seen.add((index, line))
-        begin = data.rfind(b"\n", 0, start) + 1
-        end = data.find(b"\n", start)
-        text = data[begin : end if end != -1 else len(data)][:MAX_LINE]
-        found[keywords[index]].append(Hit(path, line, text.decode("utf-8", "replace")))
-    return found
+def line_hit(path: str, data: bytes, start: int) -> Hit:
+    """The line of ``data`` holding offset ``start``."""
+    begin = data.rfind(b"\n", 0, start) + 1
+    end = data.find(b"\n", start)
+    text = data[begin : end if end != -1 else len(data)][:MAX_LINE]
+    return Hit(path, data.count(b"\n", 0, begin) + 1, text.decode("utf-8", "replace"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from mlmaturity.evidence.finding import Location
 from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
 
+T = TypeVar("T")
 CODE = (".py", ".ipynb")
 DEPENDENCY_FILES = (
     "**/requirements*.txt", "**/pyproject.toml", "**/setup.cfg", "**/setup.py", "**/environment*.yml",
@@ -31,7 +33,21 @@ ML_LIBRARIES = (
     "sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
     "transformers", "statsmodels", "jax", "prophet", "mlflow",
 )  # fmt: skip
+ML_KEYWORDS = tuple(f"import {lib}" for lib in ML_LIBRARIES) + tuple(
+    f"from {lib}" for lib in ML_LIBRARIES
+)
 TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+
+
+def shared(function: Callable[[Snapshot], T]) -> Callable[[Snapshot], T]:
+    """Compute a helper once per repository, however many checks ask for it."""
+
+    def cached(repo: Snapshot) -> T:
+        if function.__name__ not in repo.memo:
+            repo.memo[function.__name__] = function(repo)
+        return repo.memo[function.__name__]  # type: ignore[no-any-return]
+
+    return cached
 
 
 def at(hit: Hit) -> Location:
@@ -46,6 +62,7 @@ def locations(hits: Iterable[Hit]) -> list[Location]:
     return [at(h) for h in hits]
 
 
+@shared
 def ci_files(repo: Snapshot) -> dict[str, str]:
     """CI configuration files and the CI system each belongs to."""
     found: dict[str, str] = {}
@@ -68,10 +85,10 @@ def ci_lines(repo: Snapshot, pattern: re.Pattern[str]) -> list[Location]:
     return found
 
 
+@shared
 def ml_code(repo: Snapshot) -> set[str]:
     """Files of Python or notebooks that use an ML library (or any notebook)."""
-    users = {h.path for h in repo.found(*(f"import {lib}" for lib in ML_LIBRARIES), suffixes=CODE)}
-    users |= {h.path for h in repo.found(*(f"from {lib}" for lib in ML_LIBRARIES), suffixes=CODE)}
+    users = {p for p in repo.mentions(*ML_KEYWORDS) if p.endswith(CODE)}
     return users | {n.path for n in repo.notebooks}
 
 
@@ -93,5 +110,6 @@ def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
     ]
 
 
+@shared
 def test_files(repo: Snapshot) -> list[str]:
     return [p for p in repo.with_suffix(".py") if TEST_FILE.search(p)]

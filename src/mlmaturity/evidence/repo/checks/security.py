@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 from mlmaturity.evidence.finding import (
     Location,
@@ -15,8 +14,7 @@ from mlmaturity.evidence.finding import (
 )
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, code_hits
-from mlmaturity.evidence.repo.scan import PARSE_TRIGGERS
-from mlmaturity.evidence.repo.snapshot import Snapshot
+from mlmaturity.evidence.repo.snapshot import Snapshot, suffix_of
 
 PICKLE_SUFFIXES = frozenset(".pkl .pickle .joblib .dill .sav".split())
 MAYBE_PICKLE_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
@@ -70,7 +68,7 @@ def _is_pickle(magic: bytes) -> bool:
 def pickle_artifacts(repo: Snapshot) -> list[str]:
     found = []
     for path, magic in sorted(repo.magic.items()):
-        suffix = PurePosixPath(path).suffix.lower()
+        suffix = suffix_of(path)
         if suffix in PICKLE_SUFFIXES or (suffix in MAYBE_PICKLE_SUFFIXES and _is_pickle(magic)):
             found.append(path)
     return found
@@ -125,7 +123,7 @@ def safe_model_loading(repo: Snapshot) -> Verdict:
     keywords=SAFE_CODE,
 )
 def safe_model_formats(repo: Snapshot) -> Verdict:
-    safe_files = [p for p in repo.files if PurePosixPath(p).suffix.lower() in SAFE_SUFFIXES]
+    safe_files = repo.with_suffix(*SAFE_SUFFIXES)
     safe_code = code_hits(repo, *SAFE_CODE)
     if safe_files or safe_code:
         return passed(
@@ -216,6 +214,3 @@ def robustness_tested(repo: Snapshot) -> Verdict:
     if not repo.python_lines and not repo.notebooks:
         return not_applicable("no code in this repository")
     return failed("no adversarial robustness testing")
-
-
-assert all(trigger for trigger in PARSE_TRIGGERS)  # the loaders parsed are those scan.py looks for
