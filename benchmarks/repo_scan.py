@@ -6,8 +6,11 @@ Builds (once, then reuses) a git repository of about 200 MB: Python modules, 500
 about 50 KB, YAML and binary model files. Then it times, in one run:
   * mlmaturity: listing, reading, searching, parsing and all repository checks, in a child
     process so its peak memory (max RSS) can be read;
-  * ripgrep: a search of the same files for the same combined literal pattern set.
-It prints both wall times, the ratio and our peak memory. Goal: at most 3x ripgrep, < 500 MB.
+  * ripgrep: a search of the same files for the same combined literal pattern set, twice:
+    listing the files that match (its fastest mode, stopping at a file's first match) and
+    counting every match (closer to our work: we need each keyword's lines).
+It prints the wall times, the ratios and our peak memory. Goal: at most 3x ripgrep's fastest
+mode, peak memory under 500 MB.
 ripgrep comes from Debian's package: apt-get install ripgrep.
 """
 
@@ -16,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -113,11 +115,11 @@ def build(root: Path, files: int, seed: int = 7) -> None:
 
 
 OURS = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
 from mlmaturity.evidence.repo.collector import assess_repository
 start = time.perf_counter()
-result = assess_repository(Path(sys.argv[1]), "bench")
+result = assess_repository(Path(sys.argv[1]), "bench", workers=os.cpu_count() or 1)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -156,18 +158,22 @@ def main() -> None:
             [sys.executable, "-c", OURS, str(args.dir)], capture_output=True, text=True, check=True
         ).stdout
     )
-    started = time.perf_counter()
-    subprocess.run(
-        [rg, "--count-matches", "--fixed-strings", "--file", patterns.name, str(args.dir)],
-        stdout=subprocess.DEVNULL,
-        check=False,
-    )
-    theirs = time.perf_counter() - started
+    timings = {}
+    for mode in ("--files-with-matches", "--count-matches"):
+        started = time.perf_counter()
+        command = [rg, mode, "--fixed-strings", "--file", patterns.name, str(args.dir)]
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+        timings[mode] = time.perf_counter() - started
     Path(patterns.name).unlink()
+    fastest, counting = timings["--files-with-matches"], timings["--count-matches"]
     print(f"patterns: {len(plan.keywords)} literals; checks: {ours['findings']}")
-    print(f"ripgrep     {theirs:6.2f} s")
-    print(f"mlmaturity  {ours['seconds']:6.2f} s   peak memory {ours['peak_kb'] / 1024:.0f} MB")
-    print(f"ratio mlmaturity / ripgrep: {ours['seconds'] / theirs:.2f} (goal <= 3)")
+    print(f"ripgrep --files-with-matches  {fastest:6.2f} s")
+    print(f"ripgrep --count-matches       {counting:6.2f} s")
+    print(
+        f"mlmaturity, all checks        {ours['seconds']:6.2f} s   peak memory {ours['peak_kb'] / 1024:.0f} MB"
+    )
+    print(f"ratio to ripgrep --files-with-matches: {ours['seconds'] / fastest:.2f} (goal <= 3)")
+    print(f"ratio to ripgrep --count-matches:      {ours['seconds'] / counting:.2f}")
 
 
 if __name__ == "__main__":
