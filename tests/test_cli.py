@@ -161,6 +161,7 @@ def test_init_writes_a_workspace_that_assesses_and_never_overwrites(tmp_path: Pa
     assert report["organization"]["name"] == 'Acme "ML" Corp'
     assert report["teams"][0]["id"] == "my-team"
     assert report["teams"][0]["stage"] is None  # nothing answered, nothing collected: undecided
+    assert any(n.startswith("nothing to assess") for n in report["teams"][0]["notes"])
     before = (tmp_path / "mlmaturity.yaml").read_text()
     _assert_clean_failure(run("init", tmp_path), 2, "already exists")
     assert (tmp_path / "mlmaturity.yaml").read_text() == before
@@ -259,3 +260,15 @@ def test_survey_refuses_a_respondent_with_another_role(tmp_path: Path):
         model,
     )
     _assert_clean_failure(result, 2, "already recorded as product")
+
+
+def test_cli_choices_match_what_is_registered():
+    """The CLI lists formats, roles and schemas statically (for a fast start); they must agree."""
+    from mlmaturity.catalog import SCHEMAS
+    from mlmaturity.cli import Format, Role, SchemaName
+    from mlmaturity.report import formats
+    from mlmaturity.survey.answers import ROLES
+
+    assert {f.value for f in Format} == set(formats())
+    assert tuple(r.value for r in Role) == ROLES
+    assert {s.value for s in SchemaName} == set(SCHEMAS)

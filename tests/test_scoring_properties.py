@@ -123,7 +123,10 @@ def test_the_rollup_minimum_is_the_laggards_level(teams_input):
             assert rollup.min is None and rollup.laggard is None
             continue
         assert rollup.min == min(decided) and rollup.max == max(decided)
-        assert rollup.laggard is not None and rollup.levels[rollup.laggard] == rollup.min
+        if rollup.min == rollup.max:
+            assert rollup.laggard is None  # nobody lags when every team is level
+        else:
+            assert rollup.laggard is not None and rollup.levels[rollup.laggard] == rollup.min
         assert rollup.min <= rollup.median <= rollup.max
     for dimension in org.dimensions:
         if org.stage is not None:

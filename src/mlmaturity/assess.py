@@ -66,11 +66,14 @@ def assess(
     teams = []
     for team in workspace.spec.teams:
         collected = collect_team(workspace, team)
-        teams.append(
-            score_team(
-                model, team.id, team.title, collected.findings, by_team[team.id], collected.notes
+        notes = list(collected.notes)
+        if not collected.findings and not by_team[team.id]:
+            notes.append(
+                f"nothing to assess: no survey answers and no evidence for team '{team.id}'; "
+                f"run `mlmaturity survey --team {team.id} …` or list its sources"
             )
-        )
+        answers = by_team[team.id]
+        teams.append(score_team(model, team.id, team.title, collected.findings, answers, notes))
     return Assessment(
         tool_version=__version__,
         generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),

@@ -18,17 +18,19 @@ from mlmaturity.report.json_report import assessment_schema
 from mlmaturity.survey.answers import AnswersFile
 from mlmaturity.workspace import WorkspaceFile
 
-_SCHEMAS: dict[str, Any] = {
+_MODELS: dict[str, Any] = {
     "model": MaturityModel,
     "workspace": WorkspaceFile,
     "answers": AnswersFile,
 }
+SCHEMAS = (*_MODELS, "assessment")
+"""Every file we read or write that has a published JSON Schema."""
 
 
 def schema(name: str) -> dict[str, Any]:
     if name == "assessment":
         return assessment_schema()
-    result: dict[str, Any] = _SCHEMAS[name].model_json_schema()
+    result: dict[str, Any] = _MODELS[name].model_json_schema()
     result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     result["$id"] = f"urn:mlmaturity:schema:{name}:1"
     return result

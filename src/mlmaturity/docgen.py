@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 
 from mlmaturity.atomic import write_text_atomic
-from mlmaturity.catalog import criteria_by_check, schema_text
+from mlmaturity.catalog import SCHEMAS, criteria_by_check, schema_text
 from mlmaturity.evidence.registry import registered_checks
 from mlmaturity.model import load_model
 
-SCHEMAS = ("model", "workspace", "answers", "assessment")
 COMMANDS: tuple[tuple[str, ...], ...] = (
     (),
     ("init",),
     ("assess",),
+    ("scan",),
     ("gate",),
     ("survey",),
     ("checks",),

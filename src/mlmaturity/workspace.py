@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mlmaturity.errors import InputError, Problem
-from mlmaturity.evidence.registry import SOURCE_KINDS, SourceKind
 from mlmaturity.yamlfile import key_path, locate, read_yaml, validate
 
 WORKSPACE_FILE = "mlmaturity.yaml"
+SourceKind = Literal[
+    "repos", "mlflow", "ci_runs", "costs", "deployments", "incidents", "drift", "inference_logs"
+]
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
 TeamId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 
 

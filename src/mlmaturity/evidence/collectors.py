@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mlmaturity.evidence.finding import Finding
-from mlmaturity.evidence.registry import SourceKind
+from mlmaturity.workspace import SourceKind
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,6 @@ class Collected:
 
 Collector = Callable[[TeamSources], Collected]
 _COLLECTORS: dict[str, Collector] = {}
-_NOT_COLLECTORS = {"collectors", "finding", "registry"}
 
 
 def collector(kind: SourceKind) -> Callable[[Collector], Collector]:
@@ -64,8 +63,7 @@ def load_builtin() -> None:
     """Import every module of this package, and of its sub-packages, so their decorators run."""
     package = importlib.import_module("mlmaturity.evidence")
     for module in pkgutil.walk_packages(package.__path__, "mlmaturity.evidence."):
-        if module.name.rpartition(".")[2] not in _NOT_COLLECTORS:
-            importlib.import_module(module.name)
+        importlib.import_module(module.name)
 
 
 def collector_for(kind: SourceKind) -> Collector | None:

@@ -11,20 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mlmaturity.evidence.finding import Effort, Finding, Outcome, Verdict
+from mlmaturity.workspace import SourceKind
 
-SourceKind = Literal[
-    "repos", "mlflow", "ci_runs", "costs", "deployments", "incidents", "drift", "inference_logs"
-]
-SOURCE_KINDS: tuple[SourceKind, ...] = (
-    "repos",
-    "mlflow",
-    "ci_runs",
-    "costs",
-    "deployments",
-    "incidents",
-    "drift",
-    "inference_logs",
-)
 Lifecycle = Literal["experimental", "stable", "deprecated"]
 CheckFunction = Callable[[Any], Verdict]
 
@@ -107,8 +95,3 @@ def registered_checks(source: SourceKind | None = None) -> dict[str, CheckSpec]:
 
     collectors.load_builtin()
     return {k: v for k, v in sorted(_CHECKS.items()) if source is None or v.source == source}
-
-
-def unregister(id: str) -> None:
-    """Remove a check (for plugins replacing a built-in one, and for tests)."""
-    _CHECKS.pop(id, None)

@@ -18,14 +18,6 @@ class Stage(IntEnum):
         return self.name.capitalize()
 
 
-STAGE_SUMMARIES = {
-    Stage.INITIAL: "manual and ad hoc",
-    Stage.REPEATABLE: "tracked, versioned and scripted",
-    Stage.AUTOMATED: "CI/CD for models, a registry, tests and monitoring",
-    Stage.OPTIMIZED: "automated retraining, continuous monitoring, cost and governance automation",
-}
-
-
 def stage_label(level: int | None) -> str:
     """``'2 Repeatable'`` for a level, ``'0 (below Initial)'`` for 0, 'inconclusive' for None."""
     if level is None:

@@ -18,12 +18,16 @@ def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{round(value * 100)}%"
 
 
+SINGULAR = {"capabilities": "capability", "teams": "team"}
+
+
 def score_text(dimension: DimensionResult, counted: str = "capabilities") -> str:
     """``'2.3 (8 capabilities, 1 inconclusive)'``; ``counted`` names what the mean is over."""
     if dimension.score is None:
         return "inconclusive"
     extra = f", {dimension.inconclusive} inconclusive" if dimension.inconclusive else ""
-    return f"{dimension.score:.1f} ({dimension.decided} {counted}{extra})"
+    noun = counted if dimension.decided != 1 else SINGULAR.get(counted, counted)
+    return f"{dimension.score:.1f} ({dimension.decided} {noun}{extra})"
 
 
 def number(value: float) -> str:

@@ -21,7 +21,6 @@ class ReportFormat:
 
 
 _FORMATS: dict[str, ReportFormat] = {}
-_NOT_FORMATS = {"registry", "context"}
 
 
 def report_format(name: str, *, suffix: str, description: str) -> Callable[[Renderer], Renderer]:
@@ -40,8 +39,7 @@ def formats() -> dict[str, ReportFormat]:
     """Every registered format; the built-in ones are this package's modules."""
     package = importlib.import_module("mlmaturity.report")
     for module in pkgutil.iter_modules(package.__path__):
-        if module.name not in _NOT_FORMATS:
-            importlib.import_module(f"mlmaturity.report.{module.name}")
+        importlib.import_module(f"mlmaturity.report.{module.name}")
     return dict(_FORMATS)
 
 

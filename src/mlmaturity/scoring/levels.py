@@ -44,11 +44,12 @@ def score_capability(capability: Capability, criteria: list[CriterionResult]) ->
     )
 
 
-def truncated_mean(values: Sequence[int | float]) -> float | None:
+def truncated_mean(values: Sequence[int | float | Fraction]) -> float | None:
     """The mean cut (not rounded) to one decimal, so its floor is the level users see."""
     if not values:
         return None
-    mean = sum(Fraction(str(v)) for v in values) / len(values)  # str: 2.3 stays exactly 2.3
+    exact = [v if isinstance(v, Fraction) else Fraction(str(v)) for v in values]  # 2.3 stays 2.3
+    mean = sum(exact, Fraction(0)) / len(exact)
     return math.floor(mean * 10) / 10
 
 

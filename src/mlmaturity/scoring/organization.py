@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 from statistics import fmean, median
 
 from mlmaturity.model import Model
@@ -34,7 +35,9 @@ def capability_rollup(model: Model, teams: Sequence[TeamAssessment]) -> list[Cap
                 min=lowest,
                 median=median(decided.values()) if decided else None,
                 max=max(decided.values(), default=None),
-                laggard=next((t for t, level in decided.items() if level == lowest), None),
+                laggard=next((t for t, lv in decided.items() if lv == lowest), None)
+                if len(set(decided.values())) > 1
+                else None,
                 levels=levels,
             )
         )
@@ -42,20 +45,27 @@ def capability_rollup(model: Model, teams: Sequence[TeamAssessment]) -> list[Cap
 
 
 def organization_dimensions(model: Model, teams: Sequence[TeamAssessment]) -> list[DimensionResult]:
-    """Each dimension's score is the mean of the teams' decided scores for it."""
+    """Each dimension's score is the mean of the teams' exact dimension means, cut once."""
     results = []
     for dimension in model.spec.dimensions:
-        per_team = [d for t in teams for d in t.dimensions if d.id == dimension.id]
-        scores = [d.score for d in per_team if d.score is not None]
-        score = truncated_mean(scores)
+        means = []
+        for team in teams:
+            levels = [
+                c.level
+                for c in team.capabilities
+                if c.dimension == dimension.id and c.level is not None
+            ]
+            if levels:
+                means.append(Fraction(sum(levels), len(levels)))
+        score = truncated_mean(means)
         results.append(
             DimensionResult(
                 id=dimension.id,
                 name=dimension.name,
                 score=score,
                 level=None if score is None else math.floor(score),
-                decided=len(scores),
-                inconclusive=len(per_team) - len(scores),
+                decided=len(means),
+                inconclusive=len(teams) - len(means),
             )
         )
     return results
