@@ -139,3 +139,4 @@ def test_history_counts_recent_commits(tmp_path: Path):
     assert len(result.changes) == 2
     assert {c["author"] for c in result.changes} == {"test@example.org"}
     assert all(len(c["sha"]) == 40 for c in result.changes)
+    assert result.activity == "2 commit(s) by 1 contributor(s) in the last 90 days"

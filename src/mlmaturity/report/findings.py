@@ -72,6 +72,8 @@ def scan_text(results: Sequence[RepositoryResult], color: bool = False, width: i
                 f.check, Text(outcome, style=_STYLE[f.outcome]), Text(detail), Text(_where(f))
             )
         console.print(table)
+        if result.activity:
+            console.print(Text(result.activity, style="dim"))
         for note in result.notes:
             console.print(Text(note, style="yellow"))
         if result.skipped:
@@ -92,6 +94,8 @@ def scan_json(results: Sequence[RepositoryResult]) -> str:
                 "findings": [f.model_dump(mode="json") for f in r.findings],
                 "skipped": [{"path": s.path, "reason": s.reason} for s in r.skipped],
                 "notes": r.notes,
+                "activity": r.activity,
+                "changes": r.changes,
             }
             for r in results
         ],

@@ -28,6 +28,8 @@ class RepositoryResult:
     changes: list[dict[str, Any]] = field(default_factory=list)
     anchor: str | None = None
     """A file to attach repository-wide findings to where a format needs a file (SARIF)."""
+    activity: str | None = None
+    """Commit activity of the last 90 days, when the repository has git history."""
 
 
 def assess_repository(
@@ -48,11 +50,15 @@ def assess_repository(
             {"sha": c.sha, "at": c.at.isoformat(), "author": c.author, "repository": subject}
             for c in snapshot.history.changes
         ]
+    activity = None
+    if snapshot.history is not None:
+        history = snapshot.history
+        activity = f"{history.commits} commit(s) by {history.contributors} contributor(s) in the last {history.window_days} days"
     readme = snapshot.named("README.md", "README.rst", "README")
     anchor = next(
         (p for p in readme if "/" not in p), snapshot.files[0] if snapshot.files else None
     )
-    return RepositoryResult(subject, findings, snapshot.skipped, notes, changes, anchor)
+    return RepositoryResult(subject, findings, snapshot.skipped, notes, changes, anchor, activity)
 
 
 def resolve_repositories(sources: TeamSources) -> list[tuple[Path, str]]:
