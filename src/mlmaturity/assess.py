@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mlmaturity import __version__
 from mlmaturity.errors import InputError, Problem
+from mlmaturity.evidence.annotate import annotate
 from mlmaturity.evidence.collectors import Collected, TeamSources, collect
 from mlmaturity.model import Model, load_model
 from mlmaturity.scoring import Assessment, score_organization, score_team
@@ -50,6 +51,8 @@ def collect_team(workspace: Workspace, team: Team) -> Collected:
         gathered.merge(
             collect(TeamSources(team.id, kind, entries, workspace.root, str(workspace.path)))
         )
+    if team.annotations:
+        gathered.findings = [annotate(f, team.annotations) for f in gathered.findings]
     return gathered
 
 

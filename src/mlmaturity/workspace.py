@@ -8,6 +8,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mlmaturity.annotation import Annotation
 from mlmaturity.errors import InputError, Problem
 from mlmaturity.yamlfile import key_path, locate, read_yaml, validate
 
@@ -40,6 +41,10 @@ class Team(_Strict):
     id: TeamId
     name: str = ""
     sources: Sources = Sources()
+    annotations: list[Annotation] = Field(
+        default=[],
+        description="Findings this team disputes: not applicable or accepted, with a reason.",
+    )
 
     @property
     def title(self) -> str:

@@ -92,3 +92,25 @@ def test_assess_decides_criteria_from_evidence_and_shows_conflicts():
     assert kinds == {"claimed-not-evidenced", "evidenced-not-claimed"}
     assert fraud.confidence is not None and fraud.confidence > 0
     assert any(f.check == "ci-present" and f.outcome == "pass" for f in fraud.findings)
+
+
+def test_a_workspace_annotates_a_teams_findings(tmp_path: Path):
+    from mlmaturity.assess import assess
+
+    make_git_repo(tmp_path / "churn", ML_REPO)
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\nteams:\n  - id: t\n    sources:\n      repos: [churn]\n"
+        "    annotations:\n      - check: safe-model-loading\n        status: not_applicable\n"
+        "        reason: the pickle is our own, built in CI\n        subject: churn\n"
+        "      - check: ci-present\n        status: accepted\n        reason: elsewhere\n"
+        "        subject: other-repo\n"
+    )
+    [team] = assess(tmp_path).teams
+    by_check = {f.check: f for f in team.findings}
+    assert by_check["safe-model-loading"].outcome == "not_applicable"
+    assert by_check["safe-model-loading"].original_outcome == "fail"
+    assert (
+        by_check["safe-model-loading"].annotation
+        == "not applicable: the pickle is our own, built in CI"
+    )
+    assert by_check["ci-present"].annotation is None  # that annotation names another repository

@@ -9,28 +9,20 @@
         reason: the pickles under tests/fixtures are synthetic and never loaded
 
 An annotated finding is shown with its annotation and original outcome, never hidden; it no
-longer decides a criterion.
+longer decides a criterion. A workspace can annotate too, per team (see workspace.py).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from mlmaturity.annotation import Annotation
 from mlmaturity.errors import InputError
-from mlmaturity.evidence.finding import Finding, Outcome
 from mlmaturity.yamlfile import parse_yaml, validate
 
 ANNOTATIONS_FILE = ".mlmaturity.yaml"
-
-
-class Annotation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    check: str
-    status: Literal["not_applicable", "accepted"]
-    reason: Annotated[str, Field(min_length=3, max_length=500)]
 
 
 class AnnotationsFile(BaseModel):
@@ -53,18 +45,3 @@ def load_annotations(text: str | None, file: str) -> tuple[list[Annotation], str
         return parse_annotations(text, file).annotations, None
     except InputError as exc:
         return [], "; ".join(str(p) for p in exc.problems)
-
-
-def annotate(finding: Finding, annotations: list[Annotation]) -> Finding:
-    """Apply the first annotation for the finding's check, keeping what it said before."""
-    match = next((a for a in annotations if a.check == finding.check), None)
-    if match is None or finding.outcome == Outcome.NOT_APPLICABLE:
-        return finding
-    label = "accepted" if match.status == "accepted" else "not applicable"
-    return finding.model_copy(
-        update={
-            "outcome": Outcome.NOT_APPLICABLE,
-            "original_outcome": finding.outcome,
-            "annotation": f"{label}: {match.reason}",
-        }
-    )

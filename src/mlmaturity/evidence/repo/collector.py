@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from mlmaturity.errors import InputError, Problem
+from mlmaturity.evidence.annotate import annotate
 from mlmaturity.evidence.collectors import Collected, TeamSources, collector
 from mlmaturity.evidence.finding import Finding
 from mlmaturity.evidence.registry import registered_checks
-from mlmaturity.evidence.repo.annotations import ANNOTATIONS_FILE, annotate, load_annotations
+from mlmaturity.evidence.repo.annotations import ANNOTATIONS_FILE, load_annotations
 from mlmaturity.evidence.repo.listing import Skipped
 from mlmaturity.evidence.repo.scan import plan_for, scan_repository
 
@@ -44,16 +45,17 @@ def assess_repository(
     )
     findings = [annotate(spec.finding(snapshot, subject), annotations) for spec in checks.values()]
     notes = [f"{problem} (annotations ignored)"] if problem else []
-    changes = []
-    if snapshot.history is not None:
+    changes, activity = [], None
+    recent = snapshot.history
+    if recent is not None:
         changes = [
             {"sha": c.sha, "at": c.at.isoformat(), "author": c.author, "repository": subject}
-            for c in snapshot.history.changes
+            for c in recent.changes
         ]
-    activity = None
-    if snapshot.history is not None:
-        history = snapshot.history
-        activity = f"{history.commits} commit(s) by {history.contributors} contributor(s) in the last {history.window_days} days"
+        activity = (
+            f"{recent.commits} commit(s) by {recent.contributors} contributor(s) "
+            f"in the last {recent.window_days} days"
+        )
     readme = snapshot.named("README.md", "README.rst", "README")
     anchor = next(
         (p for p in readme if "/" not in p), snapshot.files[0] if snapshot.files else None

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from mlmaturity.evidence.repo.history import History
 from mlmaturity.evidence.repo.listing import Skipped
 
 MAX_HITS_PER_KEYWORD = 200
@@ -92,7 +93,7 @@ class Snapshot:
     python_lines: int = 0
     python_facts: dict[str, Any] = field(default_factory=dict)
     unparsed: dict[str, str] = field(default_factory=dict)
-    history: Any = None
+    history: History | None = None
     memo: dict[str, Any] = field(default_factory=dict)
     """Results of helpers several checks share, computed once per repository."""
 

@@ -1,0 +1,30 @@
+"""Apply annotations to findings: set aside, never hidden."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlmaturity.annotation import Annotation
+from mlmaturity.evidence.finding import Finding, Outcome
+
+
+def annotate(finding: Finding, annotations: Sequence[Annotation]) -> Finding:
+    """Apply the first matching annotation, keeping what the check said before."""
+    match = next(
+        (
+            a
+            for a in annotations
+            if a.check == finding.check and a.subject in (None, finding.subject)
+        ),
+        None,
+    )
+    if match is None or finding.outcome == Outcome.NOT_APPLICABLE:
+        return finding
+    label = "accepted" if match.status == "accepted" else "not applicable"
+    return finding.model_copy(
+        update={
+            "outcome": Outcome.NOT_APPLICABLE,
+            "original_outcome": finding.outcome,
+            "annotation": f"{label}: {match.reason}",
+        }
+    )
