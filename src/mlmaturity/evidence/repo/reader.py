@@ -44,7 +44,7 @@ class BoundedReader:
 
     def read(self, relative: str, limit: int | None = None) -> bytes:
         """Up to ``limit`` (default: the per-file cap) bytes of a regular file inside the root."""
-        if relative.startswith("/") or ".." in relative.split("/"):
+        if relative.startswith("/") or "/../" in f"/{relative}/":
             raise ReadRefused("path leaves the repository")
         folder = relative.rpartition("/")[0]
         if not self._folder_is_inside(folder):

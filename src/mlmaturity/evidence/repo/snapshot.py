@@ -36,10 +36,24 @@ NOT_TEXT = frozenset(
 
 
 @lru_cache(maxsize=512)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I | re.M)
+
+
+def _in_order(groups: list[list[str]]) -> list[str]:
+    """Merge index lists, each already in listing (sorted) order."""
+    present = [g for g in groups if g]
+    if len(present) == 1:
+        return list(present[0])
+    return sorted(p for g in present for p in g)
+
+
+@lru_cache(maxsize=512)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob as a regex: ``*`` within a folder, ``**/`` any folders, case-insensitive."""
     parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern)
-    table = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    # Never across a newline: the same patterns also run over all paths joined by newlines.
+    table = {"**/": "(?:[^\n]*/)?", "**": "[^\n]*", "*": "[^/\n]*", "?": "[^/\n]"}
     return re.compile("".join(table.get(p, re.escape(p)) for p in parts) + r"\Z", re.I)
 
 
@@ -113,19 +127,35 @@ class Snapshot:
         return index
 
     def named(self, *names: str) -> list[str]:
-        """Files with one of these base names (case-insensitive)."""
-        return sorted(p for n in names for p in self.by_name.get(n.lower(), []))
+        """Files with one of these base names (case-insensitive), in listing order."""
+        return _in_order([self.by_name.get(n.lower(), []) for n in names])
 
     def with_suffix(self, *suffixes: str) -> list[str]:
-        return sorted(p for s in suffixes for p in self.by_suffix.get(s.lower(), []))
+        """Files with one of these suffixes (case-insensitive), in listing order."""
+        return _in_order([self.by_suffix.get(x.lower(), []) for x in suffixes])
 
-    def under(self, prefix: str) -> list[str]:
-        return [p for p in self.files if p.startswith(prefix)]
+    @cached_property
+    def _joined_paths(self) -> str:
+        return "\n".join(self.files)
+
+    def paths_matching(self, regex: re.Pattern[str]) -> list[str]:
+        """Paths a multi-line regex (``^…$`` per path) matches: one C-level pass over all paths.
+
+        The regex must match whole paths and have no groups.
+        """
+        return regex.findall(self._joined_paths)
 
     def matching(self, pattern: str, candidates: Iterable[str] | None = None) -> list[str]:
         """Paths matching a glob (``**`` crosses folders), among ``candidates`` or all files."""
+        if candidates is None:
+            return self.paths_matching(
+                _regex("^" + glob_regex(pattern).pattern.removesuffix(r"\Z") + "$")
+            )
         regex = glob_regex(pattern)
-        return [p for p in (self.files if candidates is None else candidates) if regex.match(p)]
+        return [p for p in candidates if regex.match(p)]
+
+    def under(self, prefix: str) -> list[str]:
+        return [p for p in self.files if p.startswith(prefix)]
 
     # -- contents ----------------------------------------------------------------------------
     def found(self, *keywords: str, suffixes: tuple[str, ...] = ()) -> list[Hit]:

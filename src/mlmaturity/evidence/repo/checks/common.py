@@ -36,7 +36,9 @@ ML_LIBRARIES = (
 ML_KEYWORDS = tuple(f"import {lib}" for lib in ML_LIBRARIES) + tuple(
     f"from {lib}" for lib in ML_LIBRARIES
 )
-TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+TEST_FILE = re.compile(
+    r"^(?:[^\n]*/)?(?:tests?/[^\n]*\.py|test_[^/\n]*\.py|[^/\n]*_test\.py|conftest\.py)$", re.M
+)
 
 
 def shared(function: Callable[[Snapshot], T]) -> Callable[[Snapshot], T]:
@@ -112,4 +114,4 @@ def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
 
 @shared
 def test_files(repo: Snapshot) -> list[str]:
-    return [p for p in repo.with_suffix(".py") if TEST_FILE.search(p)]
+    return repo.paths_matching(TEST_FILE)

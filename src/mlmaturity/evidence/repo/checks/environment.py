@@ -14,7 +14,7 @@ from mlmaturity.evidence.finding import (
 )
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines
-from mlmaturity.evidence.repo.snapshot import Snapshot
+from mlmaturity.evidence.repo.snapshot import Snapshot, globs_regex
 
 LOCK_FILES = (
     "poetry.lock",
@@ -131,13 +131,8 @@ def container_images_pinned(repo: Snapshot) -> Verdict:
     keywords=IAC_KEYWORDS,
 )
 def iac_present(repo: Snapshot) -> Verdict:
-    files = sorted(
-        {
-            p
-            for pattern in IAC_FILES
-            for p in repo.matching(pattern, repo.with_suffix(".tf", ".yaml", ".bicep"))
-        }
-    )
+    iac = globs_regex(IAC_FILES)
+    files = [p for p in repo.with_suffix(".tf", ".yaml", ".bicep") if iac.match(p)]
     manifests = [
         h
         for h in repo.found(*IAC_KEYWORDS)
