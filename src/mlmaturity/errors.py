@@ -42,3 +42,20 @@ def raise_if_any(problems: Iterable[Problem]) -> None:
     found = list(problems)
     if found:
         raise InputError(found)
+
+
+def read_user_text(path: Path, limit: int, what: str = "file") -> str:
+    """A user's UTF-8 text file (a BOM is dropped), bounded; every failure is an InputError."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError.single(path, f"file is {size} bytes; the limit is {limit}")
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.single(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError.single(path, f"is a folder, expected a {what}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.single(path, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputError.single(path, f"cannot be read: {exc.strerror}") from None

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from mlmaturity.errors import InputError, Problem
+from mlmaturity.errors import InputError, Problem, read_user_text
 
 MAX_YAML_BYTES = 8 * 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -126,20 +126,7 @@ def parse_yaml(text: str, file: str) -> Any:
 
 def read_yaml(path: Path) -> Any:
     """Read and parse a user's YAML file, bounding its size."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise InputError.single(path, f"file is {size} bytes; the limit is {MAX_YAML_BYTES}")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(path, "is a folder, expected a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(path, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError.single(path, f"cannot be read: {exc.strerror}") from None
-    return parse_yaml(text, str(path))
+    return parse_yaml(read_user_text(path, MAX_YAML_BYTES, "YAML file"), str(path))
 
 
 def locate(data: Any, path: tuple[Any, ...], default_file: str) -> tuple[str, int | None]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.report.terminal import render_plain
 
 if TYPE_CHECKING:
     from mlmaturity.evidence.repo.collector import RepositoryResult
@@ -43,46 +44,34 @@ def _where(finding: Finding) -> str:
     return "\n".join(shown + ([f"… {more} more"] if more > 0 else []))
 
 
+def _repository(result: RepositoryResult) -> list[RenderableType]:
+    findings = sorted(result.findings, key=lambda f: (_ORDER[f.outcome], f.check))
+    counts = {o: sum(f.outcome == o for f in findings) for o in Outcome}
+    summary = ", ".join(f"{n} {o.value.replace('_', ' ')}" for o, n in counts.items() if n)
+    table = Table(title=Text(f"{result.subject}: {summary}"), title_justify="left")
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Outcome", no_wrap=True)
+    table.add_column("Detail", ratio=3)
+    table.add_column("Where", ratio=2)
+    for f in findings:
+        detail = f.detail + (f"\n[{f.annotation}]" if f.annotation else "")
+        if f.outcome == Outcome.FAIL and f.remediation:
+            detail += f"\n→ {f.remediation}"
+        outcome = Text(f.outcome.value.replace("_", " "), style=_STYLE[f.outcome])
+        table.add_row(f.check, outcome, Text(detail), Text(_where(f)))
+    parts: list[RenderableType] = [table]
+    if result.activity:
+        parts.append(Text(result.activity, style="dim"))
+    parts.extend(Text(note, style="yellow") for note in result.notes)
+    if result.skipped:
+        reasons = Counter(item.reason for item in result.skipped)
+        listed = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+        parts.append(Text(f"skipped files: {listed}", style="dim"))
+    return parts
+
+
 def scan_text(results: Sequence[RepositoryResult], color: bool = False, width: int = 120) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        markup=False,  # paths and details come from scanned repositories
-        emoji=False,
-    )
-    for result in results:
-        findings = sorted(result.findings, key=lambda f: (_ORDER[f.outcome], f.check))
-        counts = {o: sum(f.outcome == o for f in findings) for o in Outcome}
-        summary = ", ".join(f"{n} {o.value.replace('_', ' ')}" for o, n in counts.items() if n)
-        table = Table(title=Text(f"{result.subject}: {summary}"), title_justify="left")
-        table.add_column("Check", no_wrap=True)
-        table.add_column("Outcome", no_wrap=True)
-        table.add_column("Detail", ratio=3)
-        table.add_column("Where", ratio=2)
-        for f in findings:
-            outcome = f.outcome.value.replace("_", " ")
-            detail = f.detail + (f"\n[{f.annotation}]" if f.annotation else "")
-            if f.outcome == Outcome.FAIL and f.remediation:
-                detail += f"\n→ {f.remediation}"
-            table.add_row(
-                f.check, Text(outcome, style=_STYLE[f.outcome]), Text(detail), Text(_where(f))
-            )
-        console.print(table)
-        if result.activity:
-            console.print(Text(result.activity, style="dim"))
-        for note in result.notes:
-            console.print(Text(note, style="yellow"))
-        if result.skipped:
-            reasons: dict[str, int] = {}
-            for item in result.skipped:
-                reasons[item.reason] = reasons.get(item.reason, 0) + 1
-            listed = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
-            console.print(Text(f"skipped files: {listed}", style="dim"))
-    return buffer.getvalue()
+    return render_plain([p for r in results for p in _repository(r)], width=width, color=color)
 
 
 def scan_json(results: Sequence[RepositoryResult]) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +12,7 @@ from rich.text import Text
 from mlmaturity.model.stages import stage_label
 from mlmaturity.report.context import ReportContext, TeamView, build_context, percent, score_text
 from mlmaturity.report.registry import report_format
+from mlmaturity.report.terminal import render_plain
 from mlmaturity.scoring import Assessment
 
 WIDTH = 120
@@ -123,18 +123,5 @@ def render_text(assessment: Assessment, color: bool = False) -> str:
     """Colour means a terminal: then the text fits its width; otherwise it is WIDTH wide."""
     ctx = build_context(assessment)
     width = shutil.get_terminal_size((WIDTH, 24)).columns if color else WIDTH
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        markup=False,  # names and answers are shown as written, never read as markup
-        emoji=False,
-    )
-    console.print(_overview(ctx))
-    console.print(_heatmap(ctx))
-    for view in ctx.teams:
-        console.print(_team(view))
-    return buffer.getvalue()
+    parts = [_overview(ctx), _heatmap(ctx), *(_team(view) for view in ctx.teams)]
+    return render_plain(parts, width=width, color=color)

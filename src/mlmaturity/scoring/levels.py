@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from mlmaturity.model import Model
-from mlmaturity.model.schema import Capability
+from mlmaturity.model.schema import Capability, Dimension
 from mlmaturity.scoring.result import CapabilityResult, CriterionResult, DimensionResult, Status
 
 
@@ -53,6 +53,21 @@ def truncated_mean(values: Sequence[int | float | Fraction]) -> float | None:
     return math.floor(mean * 10) / 10
 
 
+def dimension_result(
+    dimension: Dimension, values: Sequence[int | Fraction], counted: int
+) -> DimensionResult:
+    """A dimension's score from its decided values (levels, or team means) out of ``counted``."""
+    score = truncated_mean(values)
+    return DimensionResult(
+        id=dimension.id,
+        name=dimension.name,
+        score=score,
+        level=None if score is None else math.floor(score),
+        decided=len(values),
+        inconclusive=counted - len(values),
+    )
+
+
 def dimension_results(
     model: Model, capabilities: Sequence[CapabilityResult]
 ) -> list[DimensionResult]:
@@ -60,17 +75,7 @@ def dimension_results(
     for dimension in model.spec.dimensions:
         members = [c for c in capabilities if c.dimension == dimension.id]
         levels = [c.level for c in members if c.level is not None]
-        score = truncated_mean(levels)
-        results.append(
-            DimensionResult(
-                id=dimension.id,
-                name=dimension.name,
-                score=score,
-                level=None if score is None else math.floor(score),
-                decided=len(levels),
-                inconclusive=len(members) - len(levels),
-            )
-        )
+        results.append(dimension_result(dimension, levels, len(members)))
     return results
 
 

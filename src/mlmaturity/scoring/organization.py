@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 from statistics import fmean, median
 
 from mlmaturity.model import Model
-from mlmaturity.scoring.levels import overall_stage, truncated_mean
+from mlmaturity.scoring.levels import dimension_result, overall_stage
 from mlmaturity.scoring.result import (
     BarrierResult,
     CapabilityRollup,
@@ -57,17 +56,7 @@ def organization_dimensions(model: Model, teams: Sequence[TeamAssessment]) -> li
             ]
             if levels:
                 means.append(Fraction(sum(levels), len(levels)))
-        score = truncated_mean(means)
-        results.append(
-            DimensionResult(
-                id=dimension.id,
-                name=dimension.name,
-                score=score,
-                level=None if score is None else math.floor(score),
-                decided=len(means),
-                inconclusive=len(teams) - len(means),
-            )
-        )
+        results.append(dimension_result(dimension, means, len(teams)))
     return results
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mlmaturity.errors import InputError, Problem
+from mlmaturity.errors import InputError, Problem, read_user_text
 from mlmaturity.model import Model
 from mlmaturity.yamlfile import LocDict, LocList, key_path, locate, read_yaml, validate
 
@@ -150,16 +150,7 @@ def check_unique_respondents(files: Iterable[tuple[str, AnswersFile]]) -> None:
 def _read_csv(path: Path) -> LocDict:
     """Read the long CSV form: one row per answer; a respondent's rows may be anywhere."""
     file = str(path)
-    try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise InputError.single(file, f"file is larger than {MAX_CSV_BYTES} bytes")
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single(file, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise InputError.single(file, f"cannot be read: {exc.strerror}") from None
+    text = read_user_text(path, MAX_CSV_BYTES, "CSV file")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in CSV_COLUMNS[:5] if c not in (reader.fieldnames or [])]
     if missing:

@@ -12,7 +12,7 @@ from mlmaturity.evidence.repo.checks.common import (
     at,
     ci_files,
     ci_lines,
-    is_ml_repository,
+    in_ml_repository,
 )
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
@@ -81,9 +81,9 @@ def ci_runs_ml_steps(repo: Snapshot) -> Verdict:
     lines = ci_lines(repo, ML_STEPS)
     if lines:
         return passed("CI runs ML steps", *lines)
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("CI runs no training, evaluation, registration or deployment step")
+    return in_ml_repository(
+        repo, failed("CI runs no training, evaluation, registration or deployment step")
+    )
 
 
 @check(
@@ -99,6 +99,4 @@ def training_scheduled(repo: Snapshot) -> Verdict:
     lines = ci_lines(repo, CI_SCHEDULE) + [at(h) for h in repo.found(*ORCHESTRATOR_SCHEDULES)]
     if lines:
         return passed("a schedule is defined", *lines)
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no CI cron or orchestrator schedule found")
+    return in_ml_repository(repo, failed("no CI cron or orchestrator schedule found"))

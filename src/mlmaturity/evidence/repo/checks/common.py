@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
-from mlmaturity.evidence.finding import Location
+from mlmaturity.evidence.finding import Location, Verdict, not_applicable, passed
 from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
 
 T = TypeVar("T")
@@ -101,6 +101,30 @@ ML_KEYWORDS = tuple(f"import {lib}" for lib in ML_LIBRARIES) + tuple(
 
 def is_ml_repository(repo: Snapshot) -> bool:
     return bool(ml_code(repo))
+
+
+def in_ml_repository(repo: Snapshot, verdict: Verdict) -> Verdict:
+    """``verdict`` where the repository has ML code; not applicable anywhere else."""
+    return verdict if is_ml_repository(repo) else not_applicable("no ML code in this repository")
+
+
+def tools_used(
+    repo: Snapshot, tools: Mapping[str, tuple[str, ...]], also_in: tuple[str, ...] = ()
+) -> dict[str, list[Hit]]:
+    """Which of ``tools`` (name → keywords) the code uses; ``also_in`` adds file suffixes."""
+    used = {}
+    for name, words in tools.items():
+        hits = code_hits(repo, *words) or (repo.found(*words, suffixes=also_in) if also_in else [])
+        if hits:
+            used[name] = hits
+    return used
+
+
+def passed_with(what: str, used: Mapping[str, list[Hit]]) -> Verdict:
+    """``'<what> A, B'`` with every hit as a location."""
+    return passed(
+        f"{what} " + ", ".join(sorted(used)), *(at(h) for hits in used.values() for h in hits)
+    )
 
 
 def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:

@@ -13,7 +13,14 @@ from mlmaturity.evidence.finding import (
     passed,
 )
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import ML_KEYWORDS, at, code_hits, is_ml_repository
+from mlmaturity.evidence.repo.checks.common import (
+    ML_KEYWORDS,
+    at,
+    code_hits,
+    in_ml_repository,
+    passed_with,
+    tools_used,
+)
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 DVC_CONFIG = ".dvc/config"
@@ -36,10 +43,6 @@ FEATURE_STORES = (
 )
 
 
-def _ml_or(repo: Snapshot, verdict: Verdict) -> Verdict:
-    return verdict if is_ml_repository(repo) else not_applicable("no ML code in this repository")
-
-
 @check(
     "dvc-used",
     question="Is data versioned with DVC?",
@@ -53,7 +56,7 @@ def dvc_used(repo: Snapshot) -> Verdict:
     ]
     if files:
         return passed("DVC in use", *at_path_locations(files))
-    return _ml_or(repo, failed("no DVC files (.dvc/config, dvc.yaml, *.dvc)"))
+    return in_ml_repository(repo, failed("no DVC files (.dvc/config, dvc.yaml, *.dvc)"))
 
 
 @check(
@@ -95,7 +98,7 @@ def lakefs_used(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *LAKEFS) or repo.found(*LAKEFS, suffixes=(".yaml", ".yml"))
     if hits:
         return passed("lakeFS in use", *(at(h) for h in hits))
-    return _ml_or(repo, failed("lakeFS is not used"))
+    return in_ml_repository(repo, failed("lakeFS is not used"))
 
 
 @check(
@@ -106,13 +109,10 @@ def lakefs_used(repo: Snapshot) -> Verdict:
     keywords=tuple(k for words in VALIDATORS.values() for k in words) + ML_KEYWORDS,
 )
 def data_validation_used(repo: Snapshot) -> Verdict:
-    used = {name: hits for name, words in VALIDATORS.items() if (hits := code_hits(repo, *words))}
+    used = tools_used(repo, VALIDATORS)
     if used:
-        return passed(
-            "data validation with " + ", ".join(sorted(used)),
-            *(at(h) for v in used.values() for h in v),
-        )
-    return _ml_or(repo, failed("no data validation library is used"))
+        return passed_with("data validation with", used)
+    return in_ml_repository(repo, failed("no data validation library is used"))
 
 
 @check(
@@ -128,4 +128,4 @@ def feature_store_used(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *FEATURE_STORES)
     if files or hits:
         return passed("feature store in use", *at_path_locations(files), *(at(h) for h in hits))
-    return _ml_or(repo, failed("no feature store is used"))
+    return in_ml_repository(repo, failed("no feature store is used"))

@@ -19,7 +19,7 @@ from mlmaturity.evidence.repo.checks.common import (
     ML_KEYWORDS,
     at,
     code_hits,
-    is_ml_repository,
+    in_ml_repository,
     ml_code,
 )
 from mlmaturity.evidence.repo.snapshot import Snapshot
@@ -41,10 +41,6 @@ FAIRNESS = ("fairlearn", "aif360", "fairness_indicators", "responsibleai")
 RUNBOOK = re.compile(r"(^|/)(run[-_ ]?books?|playbooks?)([-_/.][^/]*)?$", re.I)
 
 
-def _ml_or(repo: Snapshot, verdict: Verdict) -> Verdict:
-    return verdict if is_ml_repository(repo) else not_applicable("no ML code in this repository")
-
-
 @check(
     "model-card-present",
     question="Is there a model card documenting purpose, data, metrics and limits?",
@@ -58,7 +54,7 @@ def model_card_present(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *CARD_KEYWORDS)
     if files or hits:
         return passed("model card found", *at_path_locations(files), *(at(h) for h in hits))
-    return _ml_or(repo, failed("no model card"))
+    return in_ml_repository(repo, failed("no model card"))
 
 
 @check(
@@ -74,7 +70,7 @@ def codeowners_cover_ml(repo: Snapshot) -> Verdict:
     owners_file = next((p for p in CODEOWNERS if repo.text(p) is not None), None)
     ml_files = sorted(ml_code(repo))
     if owners_file is None:
-        return _ml_or(repo, failed("no CODEOWNERS file"))
+        return in_ml_repository(repo, failed("no CODEOWNERS file"))
     rules = [
         line.split()[0]
         for line in (repo.text(owners_file) or "").splitlines()
@@ -103,7 +99,7 @@ def explainability_used(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *EXPLAINERS)
     if hits:
         return passed("explainability tooling used", *(at(h) for h in hits))
-    return _ml_or(repo, failed("no explainability library is used"))
+    return in_ml_repository(repo, failed("no explainability library is used"))
 
 
 @check(
@@ -117,7 +113,7 @@ def fairness_assessed(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *FAIRNESS)
     if hits:
         return passed("fairness assessed", *(at(h) for h in hits))
-    return _ml_or(repo, failed("no fairness assessment"))
+    return in_ml_repository(repo, failed("no fairness assessment"))
 
 
 @check(
@@ -132,4 +128,4 @@ def runbook_present(repo: Snapshot) -> Verdict:
     files = [p for p in repo.files if RUNBOOK.search(p)]
     if files:
         return passed("runbook found", *at_path_locations(files))
-    return _ml_or(repo, failed("no runbook"))
+    return in_ml_repository(repo, failed("no runbook"))

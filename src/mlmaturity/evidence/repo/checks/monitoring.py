@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from mlmaturity.evidence.finding import Verdict, failed, not_applicable, passed
+from mlmaturity.evidence.finding import Verdict, failed, passed
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import ML_KEYWORDS, at, code_hits, is_ml_repository
+from mlmaturity.evidence.repo.checks.common import (
+    ML_KEYWORDS,
+    at,
+    in_ml_repository,
+    passed_with,
+    tools_used,
+)
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 MONITORS = {
@@ -37,14 +43,10 @@ TRIGGERS = (
     keywords=MONITOR_KEYWORDS + ML_KEYWORDS,
 )
 def ml_monitoring_used(repo: Snapshot) -> Verdict:
-    used = {name: hits for name, words in MONITORS.items() if (hits := code_hits(repo, *words))}
+    used = tools_used(repo, MONITORS)
     if used:
-        return passed(
-            "monitoring with " + ", ".join(sorted(used)), *(at(h) for v in used.values() for h in v)
-        )
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no ML monitoring library is used")
+        return passed_with("monitoring with", used)
+    return in_ml_repository(repo, failed("no ML monitoring library is used"))
 
 
 @check(
@@ -60,6 +62,6 @@ def retraining_triggered_by_monitoring(repo: Snapshot) -> Verdict:
     triggers = [h for h in repo.found(*TRIGGERS) if h.path in watching]
     if triggers:
         return passed("a monitoring signal triggers retraining", *(at(h) for h in triggers))
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("nothing connects drift or performance signals to retraining")
+    return in_ml_repository(
+        repo, failed("nothing connects drift or performance signals to retraining")
+    )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from mlmaturity.evidence.finding import Verdict, failed, not_applicable, passed
+from mlmaturity.evidence.finding import Verdict, failed
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import ML_KEYWORDS, at, code_hits, is_ml_repository
+from mlmaturity.evidence.repo.checks.common import (
+    ML_KEYWORDS,
+    in_ml_repository,
+    passed_with,
+    tools_used,
+)
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 ORCHESTRATORS = {
@@ -31,16 +36,7 @@ ORCHESTRATORS = {
     keywords=tuple(k for words in ORCHESTRATORS.values() for k in words) + ML_KEYWORDS,
 )
 def pipeline_orchestrator_used(repo: Snapshot) -> Verdict:
-    used = {}
-    for name, words in ORCHESTRATORS.items():
-        hits = code_hits(repo, *words) or repo.found(*words, suffixes=(".yaml", ".yml"))
-        if hits:
-            used[name] = hits
+    used = tools_used(repo, ORCHESTRATORS, also_in=(".yaml", ".yml"))
     if used:
-        return passed(
-            "orchestrated with " + ", ".join(sorted(used)),
-            *(at(h) for v in used.values() for h in v),
-        )
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no pipeline orchestrator is used")
+        return passed_with("orchestrated with", used)
+    return in_ml_repository(repo, failed("no pipeline orchestrator is used"))

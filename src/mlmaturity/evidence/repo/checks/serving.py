@@ -9,7 +9,7 @@ from mlmaturity.evidence.repo.checks.common import (
     ML_KEYWORDS,
     at,
     code_hits,
-    is_ml_repository,
+    in_ml_repository,
 )
 from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
 
@@ -104,9 +104,7 @@ def model_registry_used(repo: Snapshot) -> Verdict:
     ]
     if hits:
         return passed("models are registered", *(at(h) for h in hits))
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no model registration in the code")
+    return in_ml_repository(repo, failed("no model registration in the code"))
 
 
 @check(
@@ -138,9 +136,7 @@ def model_serving_present(repo: Snapshot) -> Verdict:
         return passed(
             "serving with " + ", ".join(sorted(found)), *(at(h) for v in found.values() for h in v)
         )
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no serving code or configuration")
+    return in_ml_repository(repo, failed("no serving code or configuration"))
 
 
 @check(

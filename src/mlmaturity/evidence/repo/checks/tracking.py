@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from mlmaturity.evidence.finding import Verdict, at_path_locations, failed, not_applicable, passed
+from mlmaturity.evidence.finding import Verdict, at_path_locations, failed, passed
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import ML_KEYWORDS, at, code_hits, is_ml_repository
+from mlmaturity.evidence.repo.checks.common import (
+    ML_KEYWORDS,
+    at,
+    code_hits,
+    in_ml_repository,
+    passed_with,
+    tools_used,
+)
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 TRACKERS = {
@@ -42,15 +49,10 @@ CONFIG_FILES = ("params.yaml", "params.yml", "config.yaml", "config.yml", "hydra
     keywords=TRACKER_KEYWORDS + ML_KEYWORDS,
 )
 def experiment_tracking_used(repo: Snapshot) -> Verdict:
-    used = {name: hits for name, words in TRACKERS.items() if (hits := code_hits(repo, *words))}
+    used = tools_used(repo, TRACKERS)
     if used:
-        return passed(
-            "tracking with " + ", ".join(sorted(used)),
-            *(at(h) for hits in used.values() for h in hits),
-        )
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no experiment tracker is used")
+        return passed_with("tracking with", used)
+    return in_ml_repository(repo, failed("no experiment tracker is used"))
 
 
 @check(
@@ -67,9 +69,7 @@ def mlproject_present(repo: Snapshot) -> Verdict:
     makefiles = [p for p in repo.named("Makefile") if "\ntrain" in "\n" + (repo.text(p) or "")]
     if declared or makefiles:
         return passed("training entry point declared", *at_path_locations(declared + makefiles))
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no MLproject, dvc.yaml or `train` Makefile target")
+    return in_ml_repository(repo, failed("no MLproject, dvc.yaml or `train` Makefile target"))
 
 
 @check(
@@ -84,9 +84,7 @@ def random_seeds_set(repo: Snapshot) -> Verdict:
     hits = repo.found(*SEEDS, suffixes=(".py", ".ipynb"))
     if hits:
         return passed("random seeds are set", *(at(h) for h in hits))
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no random seed is set in the code")
+    return in_ml_repository(repo, failed("no random seed is set in the code"))
 
 
 @check(
@@ -101,6 +99,6 @@ def config_managed(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *CONFIG_TOOLS)
     if files or hits:
         return passed("configuration is managed", *at_path_locations(files), *(at(h) for h in hits))
-    if not is_ml_repository(repo):
-        return not_applicable("no ML code in this repository")
-    return failed("no configuration management (Hydra, params.yaml, OmegaConf, gin)")
+    return in_ml_repository(
+        repo, failed("no configuration management (Hydra, params.yaml, OmegaConf, gin)")
+    )
