@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## demo: install, assess the bundled example organization, write the reports to $(DEMO_OUT)/
 demo: $(RUNTIME)
+	$(BIN)/mlmaturity collect examples/acme
+	$(BIN)/mlmaturity kpi examples/acme --since 2026-06-01 --until 2026-11-30
 	$(BIN)/mlmaturity assess examples/acme
 	$(BIN)/mlmaturity assess examples/acme --format markdown --output $(DEMO_OUT)/acme.md
 	$(BIN)/mlmaturity assess examples/acme --format json --output $(DEMO_OUT)/acme.json

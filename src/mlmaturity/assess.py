@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mlmaturity import __version__
+from mlmaturity.collect import collect_team
 from mlmaturity.errors import InputError, Problem
-from mlmaturity.evidence.annotate import annotate
-from mlmaturity.evidence.collectors import Collected, TeamSources, collect
 from mlmaturity.model import Model, load_model
 from mlmaturity.scoring import Assessment, score_organization, score_team
 from mlmaturity.scoring.result import ModelRef
@@ -19,7 +18,7 @@ from mlmaturity.survey.answers import (
     read_answers_file,
     resolve_answers,
 )
-from mlmaturity.workspace import Team, Workspace, load_workspace
+from mlmaturity.workspace import Workspace, load_workspace
 
 
 def load_all_answers(workspace: Workspace, model: Model) -> list[Answer]:
@@ -42,18 +41,6 @@ def load_all_answers(workspace: Workspace, model: Model) -> list[Answer]:
     if problems:
         raise InputError(problems)
     return answers
-
-
-def collect_team(workspace: Workspace, team: Team) -> Collected:
-    """Run each source kind's collector for one team and gather what they found."""
-    gathered = Collected()
-    for kind, entries in workspace.sources(team).items():
-        gathered.merge(
-            collect(TeamSources(team.id, kind, entries, workspace.root, str(workspace.path)))
-        )
-    if team.annotations:
-        gathered.findings = [annotate(f, team.annotations) for f in gathered.findings]
-    return gathered
 
 
 def assess(

@@ -48,6 +48,17 @@ class ScanFormat(StrEnum):
     sarif = "sarif"
 
 
+class Period(StrEnum):
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+class KpiFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 class SchemaName(StrEnum):
     model = "model"
     workspace = "workspace"
@@ -199,6 +210,79 @@ def scan(
         text = scan_json(results)
     else:
         text = scan_text(results, color=_use_color(output))
+    _write_or_print(text, output)
+
+
+@app.command()
+def collect(workspace: WorkspaceArg = Path()) -> None:
+    """Collect every team's sources and store their events.
+
+    Events (deployments, incidents, commits …) are merged into the workspace's event store
+    under .mlmaturity/events/; collecting again never duplicates them.
+    """
+    from mlmaturity.collect import collect_workspace
+
+    summary = collect_workspace(workspace)
+    console = _console()
+    for table, rows in summary.rows.items():
+        console.print(f"{table}: {rows} row(s) stored")
+    if not summary.rows:
+        console.print("no events collected (list deployments, incidents or repos in the workspace)")
+    for note in summary.notes:
+        console.print(note)
+
+
+@app.command()
+def kpi(
+    workspace: WorkspaceArg = Path(),
+    since: Annotated[
+        str | None, typer.Option(help="First day, YYYY-MM-DD [default: a year ago].")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Last day, YYYY-MM-DD [default: today].")
+    ] = None,
+    period: Annotated[Period, typer.Option(help="Length of each period.")] = Period.month,
+    format: Annotated[
+        KpiFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = KpiFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Compute the KPIs per team and for the organization, per period.
+
+    Reads the event store written by `mlmaturity collect`. A KPI whose inputs are missing
+    says what it needs.
+    """
+    from datetime import date, timedelta
+
+    from mlmaturity.errors import InputError
+    from mlmaturity.events.store import EventStore
+    from mlmaturity.kpi.compute import compute_kpis
+    from mlmaturity.report.kpis import kpi_json, kpi_text
+    from mlmaturity.workspace import load_workspace
+
+    def day(value: str | None, default: date, option: str) -> date:
+        try:
+            return date.fromisoformat(value) if value else default
+        except ValueError:
+            raise InputError.single(
+                option, f"'{value}' is not a date", hint="use YYYY-MM-DD"
+            ) from None
+
+    today = date.today()
+    first, last = day(since, today - timedelta(days=365), "--since"), day(until, today, "--until")
+    if first > last:
+        raise InputError.single("--since", "comes after --until")
+    loaded = load_workspace(workspace)
+    teams = {t.id: t.title for t in loaded.spec.teams}
+    values = compute_kpis(
+        EventStore.for_workspace(loaded.root), list(teams), first, last, period.value
+    )
+    if format is KpiFormat.json:
+        text = kpi_json(values)
+    else:
+        text = kpi_text(values, teams, color=_use_color(output))
     _write_or_print(text, output)
 
 

@@ -17,6 +17,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     (),
     ("init",),
     ("assess",),
+    ("collect",),
+    ("kpi",),
     ("scan",),
     ("gate",),
     ("survey",),

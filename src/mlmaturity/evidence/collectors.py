@@ -59,11 +59,16 @@ def collector(kind: SourceKind) -> Callable[[Collector], Collector]:
     return register
 
 
+BUILTIN_PACKAGES = ("mlmaturity.evidence", "mlmaturity.events")
+"""Packages whose modules hold the built-in collectors and checks (evidence, event importers)."""
+
+
 def load_builtin() -> None:
-    """Import every module of this package, and of its sub-packages, so their decorators run."""
-    package = importlib.import_module("mlmaturity.evidence")
-    for module in pkgutil.walk_packages(package.__path__, "mlmaturity.evidence."):
-        importlib.import_module(module.name)
+    """Import every module of the built-in packages so their decorators run."""
+    for name in BUILTIN_PACKAGES:
+        package = importlib.import_module(name)
+        for module in pkgutil.walk_packages(package.__path__, f"{name}."):
+            importlib.import_module(module.name)
 
 
 def collector_for(kind: SourceKind) -> Collector | None:

@@ -89,4 +89,4 @@ def scan_json(results: Sequence[RepositoryResult]) -> str:
             for r in results
         ],
     }
-    return json.dumps(document, indent=2) + "\n"
+    return json.dumps(document, indent=2, default=str) + "\n"

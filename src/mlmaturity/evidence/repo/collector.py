@@ -49,7 +49,7 @@ def assess_repository(
     recent = snapshot.history
     if recent is not None:
         changes = [
-            {"sha": c.sha, "at": c.at.isoformat(), "author": c.author, "repository": subject}
+            {"sha": c.sha, "at": c.at, "author": c.author, "repository": subject}
             for c in recent.changes
         ]
         activity = (

@@ -1,0 +1,1 @@
+"""Normalized event tables (the KPI contract), their importers and the Parquet event store."""

@@ -1,0 +1,84 @@
+"""Importers: event files (CSV or JSON Lines) to event rows, every bad row named by file and row.
+
+Each importer is the collector of one source kind. A file with bad rows is reported whole (all
+its problems at once) and nothing from it is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mlmaturity.errors import InputError, Problem, read_user_text
+from mlmaturity.events.rows import DeploymentRow, IncidentRow
+from mlmaturity.evidence.collectors import Collected, TeamSources, collector
+
+MAX_EVENT_FILE_BYTES = 256 * 1024 * 1024
+R = TypeVar("R", bound=BaseModel)
+
+
+def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line, record) pairs of a CSV (header row first) or JSON Lines file."""
+    text = read_user_text(path, MAX_EVENT_FILE_BYTES, "CSV or JSON Lines file")
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as exc:
+                raise InputError.single(path, f"not valid JSON: {exc}", line=number) from None
+            if not isinstance(value, dict):
+                raise InputError.single(path, "expected a JSON object per line", line=number)
+            records.append((number, value))
+        return records
+    if path.suffix.lower() != ".csv":
+        raise InputError.single(path, "unknown file type", hint="use .csv or .jsonl")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # Empty cells mean "not given", as in most exports.
+    return [
+        (reader.line_num, {k: v for k, v in row.items() if v not in ("", None)}) for row in reader
+    ]
+
+
+def read_rows(path: Path, model: type[R]) -> list[R]:
+    rows, problems = [], []
+    for line, record in _records(path):
+        try:
+            rows.append(model.model_validate(record))
+        except ValidationError as exc:
+            for error in exc.errors():
+                field = ".".join(str(p) for p in error["loc"])
+                problems.append(Problem(str(path), str(error["msg"]), line, field))
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def _importer(table: str, model: type[BaseModel]) -> Callable[[TeamSources], Collected]:
+    def collect(sources: TeamSources) -> Collected:
+        events: list[dict[str, Any]] = []
+        problems: list[Problem] = []
+        for entry in sources.entries:
+            try:
+                rows = read_rows(sources.base / entry, model)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                continue
+            events.extend({**r.model_dump(), "team": sources.team, "source": entry} for r in rows)
+        if problems:
+            raise InputError(problems)
+        return Collected(events={table: events})
+
+    return collect
+
+
+collect_deployments = collector("deployments")(_importer("deployments", DeploymentRow))
+collect_incidents = collector("incidents")(_importer("incidents", IncidentRow))

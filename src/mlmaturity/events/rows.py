@@ -1,0 +1,38 @@
+"""Rows of the event files users export (deployments, incidents), validated one by one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _utc(value: datetime) -> datetime:
+    """Times without a zone are taken as UTC (the contract of every event table)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UtcTime = Annotated[datetime, AfterValidator(_utc)]
+
+
+class _Row(BaseModel):
+    # Exports from other systems carry columns of their own: ignore them, require ours.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class DeploymentRow(_Row):
+    model: Annotated[str, Field(min_length=1)]
+    version: str = ""
+    environment: str = "production"
+    at: UtcTime
+    kind: Literal["deploy", "rollback"] = "deploy"
+    automated: bool = False
+    commit: str | None = None
+
+
+class IncidentRow(_Row):
+    model: Annotated[str, Field(min_length=1)]
+    opened_at: UtcTime
+    resolved_at: UtcTime | None = None
+    severity: str | None = None

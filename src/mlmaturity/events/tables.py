@@ -1,0 +1,50 @@
+"""The event tables: columns, types and the natural key that makes collection idempotent.
+
+Every row carries ``team`` and ``source`` (the collector or file it came from); times are UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+UTC_TIME = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class EventTable:
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    """Columns that identify one fact: collecting it again replaces it, never duplicates it."""
+
+
+def _table(name: str, key: tuple[str, ...], *fields: tuple[str, pa.DataType]) -> EventTable:
+    columns = [pa.field(n, t) for n, t in fields]
+    columns += [pa.field("team", pa.string()), pa.field("source", pa.string())]
+    return EventTable(name, pa.schema(columns), key)
+
+
+S, F, B = pa.string(), pa.float64(), pa.bool_()
+TABLES: dict[str, EventTable] = {
+    t.name: t
+    for t in (
+        _table(
+            "deployments",
+            ("team", "model", "version", "environment", "at", "kind"),
+            ("model", S), ("version", S), ("environment", S), ("at", UTC_TIME), ("kind", S),
+            ("automated", B), ("commit", S),
+        ),
+        _table(
+            "incidents",
+            ("team", "model", "opened_at"),
+            ("model", S), ("opened_at", UTC_TIME), ("resolved_at", UTC_TIME), ("severity", S),
+        ),
+        _table(
+            "changes",
+            ("team", "repository", "sha"),
+            ("repository", S), ("sha", S), ("at", UTC_TIME), ("author", S),
+        ),
+    )
+}  # fmt: skip

@@ -1,0 +1,54 @@
+"""The KPI registry: each KPI registers itself with its metadata and the tables it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Better = Literal["higher", "lower"]
+Stage = Literal["baseline", "actionable", "optimized"]
+# (tables by name, the grouping columns) -> an Ibis table with the group columns and `value`.
+Query = Callable[[Mapping[str, Any], list[str]], Any]
+Band = Callable[[float], str]
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    id: str
+    name: str
+    unit: str
+    better: Better
+    stage: Stage
+    needs: tuple[str, ...]
+    query: Query
+    band: Band | None = None
+    """DORA's band (elite / high / medium / low) where DORA defines one."""
+
+
+_KPIS: dict[str, KpiDefinition] = {}
+
+
+def kpi(
+    id: str,
+    *,
+    name: str,
+    unit: str,
+    better: Better,
+    stage: Stage,
+    needs: tuple[str, ...],
+    band: Band | None = None,
+) -> Callable[[Query], Query]:
+    def register(query: Query) -> Query:
+        if id in _KPIS:
+            raise ValueError(f"KPI '{id}' is registered twice")
+        _KPIS[id] = KpiDefinition(id, name, unit, better, stage, needs, query, band)
+        return query
+
+    return register
+
+
+def registered_kpis() -> dict[str, KpiDefinition]:
+    from mlmaturity.kpi import definitions  # noqa: F401  (registers the built-in KPIs)
+
+    return dict(_KPIS)

@@ -1,0 +1,138 @@
+"""KPIs computed from small hand-checkable event files through the real importers and store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mlmaturity.collect import collect_workspace
+from mlmaturity.errors import InputError
+from mlmaturity.events.store import EventStore
+from mlmaturity.kpi.compute import compute_kpis
+
+DEPLOYMENTS = """\
+model,version,environment,at,kind,automated,commit
+fraud,1,production,2026-03-02T00:00:00Z,deploy,true,abc
+fraud,2,production,2026-03-10T12:00:00Z,deploy,true,
+fraud,1,production,2026-03-11T09:00:00Z,rollback,true,
+fraud,3,production,2026-03-20T00:00:00Z,deploy,true,
+churn,1,production,2026-03-05T00:00:00Z,deploy,false,
+churn,2,production,2026-03-25T00:00:00Z,deploy,false,
+churn,2,staging,2026-03-24T00:00:00Z,deploy,false,
+"""
+INCIDENTS = """\
+{"model": "fraud", "opened_at": "2026-03-11T07:00:00Z", "resolved_at": "2026-03-11T09:00:00Z", "severity": "high"}
+{"model": "churn", "opened_at": "2026-03-26T00:00:00", "resolved_at": "2026-03-26T04:00:00Z"}
+{"model": "churn", "opened_at": "2026-03-28T00:00:00Z"}
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "deployments.csv").write_text(DEPLOYMENTS)
+    (tmp_path / "incidents.jsonl").write_text(INCIDENTS)
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\nteams:\n  - id: t\n    sources:\n"
+        "      deployments: [deployments.csv]\n      incidents: [incidents.jsonl]\n"
+    )
+    return tmp_path
+
+
+def _values(workspace: Path) -> dict[tuple[str, str | None], object]:
+    store = EventStore.for_workspace(workspace)
+    # The lead time joins deployments to commits: one change made a day before its deployment.
+    import pyarrow as pa
+
+    from mlmaturity.events.tables import TABLES
+
+    change = {
+        "repository": "r",
+        "sha": "abc",
+        "at": "2026-03-01T00:00:00+00:00",
+        "author": "a",
+        "team": "t",
+        "source": "repos",
+    }
+    store.write("changes", pa.Table.from_pylist([change]).cast(TABLES["changes"].schema))
+    results = compute_kpis(store, ["t"], date(2026, 3, 1), date(2026, 3, 31))
+    return {(v.kpi, v.team): v for v in results if v.period == date(2026, 3, 1)}
+
+
+def test_hand_computed_kpis(workspace: Path):
+    summary = collect_workspace(workspace)
+    assert summary.rows == {"deployments": 7, "incidents": 3}
+    values = _values(workspace)
+    # 5 production deployments (the staging one does not count) and 1 rollback: 20 %.
+    cfr = values[("change-failure-rate", "t")]
+    assert cfr.value == pytest.approx(20.0) and cfr.band == "low"
+    # 5 production deployments of 2 models in March (31 days): 2.5 per model, 2.42 per 30 days.
+    assert values[("deployment-frequency", "t")].value == pytest.approx(2.5 * 30 / 31)
+    assert values[("deployment-frequency", "t")].band == "medium"
+    # Two resolved incidents, 2 h and 4 h (a time without zone is UTC): median 3 h.
+    assert values[("time-to-restore", "t")].value == pytest.approx(3.0)
+    assert values[("lead-time", "t")].value == pytest.approx(24.0)
+    assert values[("models-in-production", "t")].value == 2
+    assert values[("models-in-production", None)].value == 2  # the organization
+
+
+def test_collection_is_idempotent(workspace: Path):
+    collect_workspace(workspace)
+    assert collect_workspace(workspace).rows == {"deployments": 7, "incidents": 3}
+
+
+def test_a_kpi_without_its_inputs_says_what_it_needs(tmp_path: Path):
+    (tmp_path / "mlmaturity.yaml").write_text("version: 1\norganization: O\nteams:\n  - id: t\n")
+    results = compute_kpis(
+        EventStore.for_workspace(tmp_path), ["t"], date(2026, 3, 1), date(2026, 3, 31)
+    )
+    notes = {v.kpi: v.note for v in results if v.team == "t"}
+    assert notes["lead-time"] == "not measurable: needs deployments, changes"
+    assert notes["time-to-restore"] == "not measurable: needs incidents"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected", "line"),
+    [
+        ("model,at\nfraud,yesterday\n", "Input should be a valid datetime", 2),
+        (
+            "model,at,kind\nfraud,2026-03-01T00:00:00Z,promote\n",
+            "Input should be 'deploy' or 'rollback'",
+            2,
+        ),
+        ("version,at\n1,2026-03-01T00:00:00Z\n", "Field required", 2),
+    ],
+)
+def test_bad_rows_are_named_by_file_and_row(tmp_path: Path, content: str, expected: str, line: int):
+    (tmp_path / "deployments.csv").write_text(content)
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\nteams:\n  - id: t\n    sources:\n      deployments: [deployments.csv]\n"
+    )
+    with pytest.raises(InputError) as caught:
+        collect_workspace(tmp_path)
+    problem = caught.value.problems[0]
+    assert expected in problem.message and problem.line == line
+    assert problem.file.endswith("deployments.csv")
+    assert not (tmp_path / ".mlmaturity").exists()  # nothing written
+
+
+def test_collect_and_kpi_commands(workspace: Path):
+    import json
+
+    from tests.test_cli import run
+
+    collected = run("collect", workspace)
+    assert collected.returncode == 0, collected.stderr
+    assert "deployments: 7 row(s) stored" in collected.stdout
+    table = run("kpi", workspace, "--since", "2026-03-01", "--until", "2026-04-30")
+    assert table.returncode == 0, table.stderr
+    assert "Change failure rate" in table.stdout and "20 (low)" in table.stdout
+    assert "Lead time for model changes: not measurable: needs changes" in table.stdout
+    document = json.loads(
+        run("kpi", workspace, "--since", "2026-03-01", "--until", "2026-03-31", "-f", "json").stdout
+    )
+    march = {(r["kpi"], r["team"]): r for r in document["kpis"] if r["period"] == "2026-03-01"}
+    assert march[("time-to-restore", "t")]["value"] == 3.0
+    bad = run("kpi", workspace, "--since", "March")
+    assert bad.returncode == 2 and "'March' is not a date" in bad.stderr
