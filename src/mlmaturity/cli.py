@@ -205,7 +205,7 @@ def scan(
         raise InputError.single(missing[0], "not a folder", hint="give repository folders to scan")
     results = scan_many([(r.resolve(), str(r)) for r in repositories], history=history)
     if format is ScanFormat.sarif:
-        text = sarif_text(sarif_log((f, r.anchor) for r in results for f in r.findings))
+        text = sarif_text(sarif_log((r.subject, r.root, r.findings) for r in results))
     elif format is ScanFormat.json:
         text = scan_json(results)
     else:

@@ -244,6 +244,57 @@ CASES = [
     ("robustness-tested", {"r.py": "from art.attacks.evasion import FastGradientMethod\n"}, PASS),
     ("robustness-tested", {"r.py": "print(1)\n"}, FAIL),
     ("robustness-tested", {"README.md": "x"}, NA),
+    # what the first table missed (review): aliases, notebooks, comments, READMEs, look-alike names
+    ("safe-model-loading", {"load.py": "from joblib import load\nm = load('m.joblib')\n"}, FAIL),
+    ("safe-model-loading", {"load.py": "import pickle as pkl\nm = pkl.load(f)\n"}, FAIL),
+    (
+        "safe-model-loading",
+        {"load.py": "import numpy as np\nx = np.load('a.npy', allow_pickle=True)\n"},
+        FAIL,
+    ),
+    (
+        "safe-model-loading",
+        {"load.py": "import numpy as np\nx = np.load('a.npy')  # pickle-free\n"},
+        PASS,
+    ),
+    (
+        "safe-model-loading",
+        {
+            "n.ipynb": '{"cells": [{"cell_type": "code", "source": ["import pickle\\n", "m = pickle.load(f)"], "outputs": []}]}'
+        },
+        FAIL,
+    ),
+    ("explainability-used", {**ML, "geo.py": "from shapely.geometry import Point\n"}, FAIL),
+    ("model-serving-present", {**ML, "README.md": "We plan to try torchserve.\n"}, FAIL),
+    (
+        "autoscaling-configured",
+        {
+            **ML,
+            "service.py": "import bentoml\n",
+            "k8s/hpa.yml": "# kind: HorizontalPodAutoscaler\n",
+        },
+        FAIL,
+    ),
+    (
+        "experiment-tracking-used",
+        {**ML, "n.ipynb": '{"cells": [{"cell_type": "markdown", "source": ["import mlflow"]}]}'},
+        FAIL,
+    ),
+    ("config-managed", {**ML, ".circleci/config.yml": "version: 2.1\n"}, FAIL),
+    ("runbook-present", {**ML, "ansible/playbooks/site.yml": "- hosts: all\n"}, FAIL),
+    ("ci-runs-tests", ci("pip install pytest", "echo skip"), FAIL),
+    (
+        "ci-runs-ml-steps",
+        {**ML, GHA: "on: push\njobs:\n  d:\n    steps:\n      - uses: actions/deploy-pages@v4\n"},
+        FAIL,
+    ),
+    (
+        "training-scheduled",
+        {**ML, **ci("actions/stale", on="\n  schedule:\n    - cron: '0 0 * * *'")},
+        FAIL,
+    ),
+    ("dvc-remote-configured", {"ml/.dvc/config": "['remote \"s3\"']\n    url = s3://b\n"}, PASS),
+    ("container-images-pinned", {"Dockerfile-gpu": "FROM nvidia/cuda:latest\n"}, FAIL),
     # notebooks
     (
         "notebook-code-share-low",

@@ -114,3 +114,48 @@ def test_a_workspace_annotates_a_teams_findings(tmp_path: Path):
         == "not applicable: the pickle is our own, built in CI"
     )
     assert by_check["ci-present"].annotation is None  # that annotation names another repository
+
+
+def test_secrets_are_found_anywhere_and_never_shown(tmp_path: Path):
+    from mlmaturity.evidence.repo.collector import assess_repository
+
+    github = "ghp_" + "b" * 36
+    aws = "AKIA" + "ABCDEFGHIJKLMNOP"
+    files = {
+        "settings.py": "TASK = 'task-runner'\nDISK = 'disk-usage'\nKEY = 'sk-" + "c" * 48 + "'\n",
+        "both.py": f"GH = '{github}'; AWS = '{aws}'\n",
+        "long.py": "x = 1  " + " " * 500 + f"# {aws}\n",
+        GHA_PATH: f"on: push\njobs:\n  t:\n    steps:\n      - run: pytest --token {github}\n",
+    }
+    result = assess_repository(make_git_repo(tmp_path / "r", files), "r")
+    secrets = next(f for f in result.findings if f.check == "no-committed-secrets")
+    where = {(loc.path, loc.line) for loc in secrets.locations}
+    assert {("settings.py", 3), ("both.py", 1), ("long.py", 1)} <= where
+    everything = json.dumps([f.model_dump(mode="json") for f in result.findings])
+    assert github not in everything and aws not in everything and "c" * 48 not in everything
+
+
+GHA_PATH = ".github/workflows/ci.yml"
+
+
+def test_sarif_paths_are_relative_to_the_repository(tmp_path: Path):
+    repo = make_git_repo(tmp_path / "my repo", {**ML_REPO, "models/b.pkl": b"\x80\x04\x95"})
+    log = json.loads(run("scan", repo, "-f", "sarif").stdout)
+    [sarif_run] = log["runs"]
+    assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    results = {r["ruleId"]: r for r in sarif_run["results"]}
+    pickles = results["no-pickle-artifacts"]
+    first = pickles["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert first == {"uri": "models/b.pkl", "uriBaseId": "%SRCROOT%"}
+    assert (
+        pickles["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "models/m.pkl"
+    )
+    rule = next(
+        r for r in sarif_run["tool"]["driver"]["rules"] if r["id"] == "no-committed-secrets"
+    )
+    assert (
+        rule["properties"]["security-severity"] == "9.0"
+        and "security" in rule["properties"]["tags"]
+    )
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)

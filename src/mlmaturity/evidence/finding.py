@@ -50,6 +50,10 @@ class Finding(BaseModel):
     original_outcome: Outcome | None = Field(
         default=None, description="What the check said before an annotation set it aside."
     )
+    anchor: str | None = Field(
+        default=None,
+        description="A file of the subject to point at when the finding has no location (SARIF).",
+    )
 
 
 class Verdict(BaseModel):

@@ -27,8 +27,8 @@ class RepositoryResult:
     skipped: list[Skipped]
     notes: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
-    anchor: str | None = None
-    """A file to attach repository-wide findings to where a format needs a file (SARIF)."""
+    root: str = ""
+    """The repository folder, absolute."""
     activity: str | None = None
     """Commit activity of the last 90 days, when the repository has git history."""
 
@@ -56,11 +56,12 @@ def assess_repository(
             f"{recent.commits} commit(s) by {recent.contributors} contributor(s) "
             f"in the last {recent.window_days} days"
         )
-    readme = snapshot.named("README.md", "README.rst", "README")
-    anchor = next(
-        (p for p in readme if "/" not in p), snapshot.files[0] if snapshot.files else None
+    readme = [p for p in snapshot.named("README.md", "README.rst", "README") if "/" not in p]
+    anchor = next(iter(readme), snapshot.files[0] if snapshot.files else None)
+    findings = [f if f.locations else f.model_copy(update={"anchor": anchor}) for f in findings]
+    return RepositoryResult(
+        subject, findings, snapshot.skipped, notes, changes, str(root.resolve()), activity
     )
-    return RepositoryResult(subject, findings, snapshot.skipped, notes, changes, anchor, activity)
 
 
 def resolve_repositories(sources: TeamSources) -> list[tuple[Path, str]]:

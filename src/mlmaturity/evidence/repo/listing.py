@@ -20,7 +20,12 @@ GIT_TIMEOUT_SECONDS = 60
 MAX_FILES = 500_000
 # Settings that keep git from running anything a repository's own config asks for.
 SAFE_GIT = ("git", "--no-pager", "-c", "core.fsmonitor=false", "-c", "safe.directory=*")
-SAFE_GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"}
+SAFE_GIT_ENV = {
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +58,23 @@ def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT_SECONDS) -> byt
 
 
 def is_git_repository(root: Path) -> bool:
-    """Only a real ``.git`` folder counts: a ``.git`` file may point outside the repository."""
+    """Only a real ``.git`` folder counts: a ``.git`` file may point outside the repository.
+
+    Its HEAD and index must be regular files too: a FIFO there would make git wait forever.
+    """
     dot_git = root / ".git"
-    return dot_git.is_dir() and not dot_git.is_symlink()
+    if not dot_git.is_dir() or dot_git.is_symlink():
+        return False
+    for name in ("HEAD", "index"):
+        try:
+            mode = (dot_git / name).lstat().st_mode
+        except FileNotFoundError:
+            continue  # a repository with no commit has no index yet
+        except OSError:
+            return False
+        if not stat.S_ISREG(mode):
+            return False
+    return True
 
 
 def _git_listing(root: Path) -> Listing:
@@ -72,8 +91,12 @@ def _git_listing(root: Path) -> Listing:
             skipped.append(Skipped(path, "symlink, not followed"))
         elif mode == b"160000":
             skipped.append(Skipped(path, "submodule, not scanned"))
+        elif "\n" in path:
+            skipped.append(Skipped(path, "file name contains a line break, not scanned"))
         elif len(files) < MAX_FILES:
             files.append(path)
+        else:
+            skipped.append(Skipped(path, f"beyond the first {MAX_FILES} files, not scanned"))
     return Listing(sorted(set(files)), skipped, is_git=True)
 
 
@@ -115,14 +138,21 @@ def _walk_listing(root: Path) -> Listing:
             relative = prefix + entry.name
             if entry.name == ".git":
                 continue
-            mode = entry.stat(follow_symlinks=False).st_mode
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue  # gone while we looked
             if stat.S_ISLNK(mode):
                 skipped.append(Skipped(relative, "symlink, not followed"))
             elif stat.S_ISDIR(mode):
                 if not ignored(relative, is_dir=True):
                     stack.append((Path(entry.path), relative + "/"))
             elif stat.S_ISREG(mode):
-                if not ignored(relative, is_dir=False):
+                if "\n" in relative:
+                    skipped.append(
+                        Skipped(relative, "file name contains a line break, not scanned")
+                    )
+                elif not ignored(relative, is_dir=False):
                     files.append(relative)
             else:
                 skipped.append(Skipped(relative, "not a regular file"))

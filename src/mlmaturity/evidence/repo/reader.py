@@ -7,6 +7,7 @@ us open a file outside the repository. Reads stop at a per-file cap and a total 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -42,18 +43,19 @@ class BoundedReader:
             self._safe_folders[relative_folder] = known
         return known
 
-    def read(self, relative: str, limit: int | None = None) -> bytes:
-        """Up to ``limit`` (default: the per-file cap) bytes of a regular file inside the root."""
+    def read(self, relative: str, limit: int | None = None, cap: int | None = None) -> bytes:
+        """A regular file inside the root: whole if within ``cap`` (default: the per-file cap),
+        or only its first ``limit`` bytes when a limit is given."""
         if relative.startswith("/") or "/../" in f"/{relative}/":
             raise ReadRefused("path leaves the repository")
         folder = relative.rpartition("/")[0]
         if not self._folder_is_inside(folder):
             raise ReadRefused("its folder is a link to outside the repository")
-        cap = self.max_file_bytes if limit is None else limit
+        cap = (cap or self.max_file_bytes) if limit is None else limit
         try:
             fd = os.open(self._prefix + relative, _FLAGS)
         except OSError as exc:
-            reason = "a symlink" if exc.errno == 40 else exc.strerror or "cannot be opened"
+            reason = "a symlink" if exc.errno == errno.ELOOP else exc.strerror or "cannot be opened"
             raise ReadRefused(reason) from None
         try:
             info = os.fstat(fd)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import sys
 from array import array
 from collections.abc import Sequence
@@ -19,6 +18,8 @@ from mlmaturity.evidence.repo.history import read_history
 from mlmaturity.evidence.repo.listing import Skipped, list_files
 from mlmaturity.evidence.repo.pyfacts import parse_all
 from mlmaturity.evidence.repo.reader import BoundedReader, ReadRefused, is_binary
+from mlmaturity.evidence.repo.secrets import PREFIXES as SECRET_PREFIXES
+from mlmaturity.evidence.repo.secrets import SecretHit, find_secrets
 from mlmaturity.evidence.repo.snapshot import (
     MAX_HITS_PER_KEYWORD,
     MODEL_MAGIC_BYTES,
@@ -58,21 +59,31 @@ def _automaton(keywords: tuple[str, ...]) -> BytesAhoCorasick | None:
     return BytesAhoCorasick([k.encode() for k in keywords], implementation=Implementation.DFA)
 
 
-def _notebook(path: str, data: bytes) -> Notebook:
+MAX_NOTEBOOK_BYTES = 32 * 1024 * 1024
+"""Notebooks grow with committed outputs and images: they get a larger cap than other files."""
+
+
+def _notebook(path: str, data: bytes) -> tuple[Notebook, bytes]:
+    """The notebook's shape, and the text of its code cells (magics and shell lines blanked)."""
     document = json.loads(data)
     cells = document.get("cells", []) if isinstance(document, dict) else []
-    code = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
-
-    def lines(cell: dict[str, object]) -> int:
+    code_cells = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    sources = []
+    for cell in code_cells:
         source = cell.get("source", "")
-        return len(source) if isinstance(source, list) else str(source).count("\n") + 1
-
-    return Notebook(
+        text = "".join(source) if isinstance(source, list) else str(source)
+        # `%pip …` or `!ls` are not Python; keep the line so line counts stay right.
+        sources.append(
+            "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in text.splitlines())
+        )
+    code = "\n".join(sources)
+    shape = Notebook(
         path=path,
-        code_cells=len(code),
-        code_lines=sum(lines(c) for c in code),
-        cells_with_outputs=sum(1 for c in code if c.get("outputs")),
+        code_cells=len(code_cells),
+        code_lines=sum(src.count("\n") + 1 for src in sources if src),
+        cells_with_outputs=sum(1 for c in code_cells if c.get("outputs")),
     )
+    return shape, code.encode("utf-8", "replace")
 
 
 def scan_repository(
@@ -91,11 +102,9 @@ def scan_repository(
             files = listing.files
             jobs = [pool.submit(_scan_part, root, files, i, chunks, plan) for i in range(chunks)]
             parts = [job.result() for job in jobs]
-    to_parse: list[tuple[str, bytes]] = []
-    for part in parts:
-        _merge(snapshot, part)
-        to_parse.extend(part.to_parse)
-    facts, failed = parse_all(to_parse, workers=os.cpu_count() or 1)
+    _merge(snapshot, parts)
+    to_parse = [item for part in parts for item in part.to_parse]
+    facts, failed = parse_all(to_parse, workers=workers)
     snapshot.python_facts = facts
     snapshot.unparsed = failed
     if history and listing.is_git:
@@ -116,6 +125,7 @@ class _Part:
     python_lines: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     to_parse: list[tuple[str, bytes]] = field(default_factory=list)
+    secrets: list[SecretHit] = field(default_factory=list)
 
 
 def _scan_part(root: Path, files: list[str], start: int, step: int, plan: ScanPlan) -> _Part:
@@ -132,7 +142,7 @@ def _scan_part(root: Path, files: list[str], start: int, step: int, plan: ScanPl
                 if suffix in MODEL_SUFFIXES:
                     part.magic[path] = reader.read(path, limit=MODEL_MAGIC_BYTES)
                 continue
-            data = reader.read(path)
+            data = reader.read(path, cap=MAX_NOTEBOOK_BYTES if suffix == ".ipynb" else None)
         except ReadRefused as exc:
             part.skipped.append(Skipped(path, str(exc)))
             continue
@@ -143,17 +153,25 @@ def _scan_part(root: Path, files: list[str], start: int, step: int, plan: ScanPl
     return part
 
 
-def _merge(snapshot: Snapshot, part: _Part) -> None:
-    for keyword, hits in part.hits.items():
-        kept = snapshot.hits[keyword]
-        kept.extend(hits[: MAX_HITS_PER_KEYWORD - len(kept)])
-    for keyword, positions in part.hit_files.items():
-        snapshot.hit_positions.setdefault(keyword, []).append(positions)
-    snapshot.texts.update(part.texts)
-    snapshot.magic.update(part.magic)
-    snapshot.notebooks.extend(part.notebooks)
-    snapshot.python_lines += part.python_lines
-    snapshot.skipped.extend(part.skipped)
+def _merge(snapshot: Snapshot, parts: list[_Part]) -> None:
+    """Join the workers' parts; the sampled lines kept are the first in path order, as if one
+    process had scanned everything, so results never depend on the number of cores."""
+    for part in parts:
+        for keyword, hits in part.hits.items():
+            snapshot.hits[keyword].extend(hits)
+        for keyword, positions in part.hit_files.items():
+            snapshot.hit_positions.setdefault(keyword, []).append(positions)
+        snapshot.texts.update(part.texts)
+        snapshot.magic.update(part.magic)
+        snapshot.notebooks.extend(part.notebooks)
+        snapshot.python_lines += part.python_lines
+        snapshot.skipped.extend(part.skipped)
+        snapshot.secrets.extend(part.secrets)
+    for hits in snapshot.hits.values():
+        hits.sort(key=lambda h: (h.path, h.line))
+        del hits[MAX_HITS_PER_KEYWORD:]
+    snapshot.notebooks.sort(key=lambda n: n.path)
+    snapshot.secrets.sort(key=lambda h: (h.path, h.line))
 
 
 class _Scanner:
@@ -167,25 +185,30 @@ class _Scanner:
         self.full: set[int] = set()  # keywords that have all the example lines they need
         self.position = 0  # of the current file in the listing
         self.triggers = {plan.keywords.index(t) for t in PARSE_TRIGGERS}
+        self.secret_prefixes = {plan.keywords.index(p) for p in SECRET_PREFIXES}
 
     def take(self, path: str, suffix: str, data: bytes) -> None:
         part = self.part
+        if self.reads.match(path):
+            part.texts[path] = data.decode("utf-8", "replace")
+        if suffix == ".ipynb":
+            try:
+                shape, data = _notebook(path, data)  # from here on: the code cells only
+            except (ValueError, TypeError, AttributeError):
+                part.skipped.append(Skipped(path, "notebook is not valid JSON"))
+                return
+            part.notebooks.append(shape)
         found: set[int] = set()
         if self.automaton is not None:
             matches = self.automaton.find_matches_as_indexes(data, overlapping=True)
             if matches:
                 found = self._record(path, data, matches)
-        if self.reads.match(path):
-            part.texts[path] = data.decode("utf-8", "replace")
+        if found & self.secret_prefixes:
+            part.secrets.extend(find_secrets(path, data))
         if suffix == ".py":
             part.python_lines += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-            if found & self.triggers:
-                part.to_parse.append((path, data))
-        elif suffix == ".ipynb":
-            try:
-                part.notebooks.append(_notebook(path, data))
-            except (ValueError, TypeError, AttributeError):
-                part.skipped.append(Skipped(path, "notebook is not valid JSON"))
+        if suffix in (".py", ".ipynb") and found & self.triggers:
+            part.to_parse.append((path, data))
 
     def _record(self, path: str, data: bytes, matches: list[tuple[int, int, int]]) -> set[int]:
         """Every file a keyword is in, and the first line of it in each file (until enough)."""
@@ -206,6 +229,7 @@ class _Scanner:
 
 def plan_for(checks: Sequence[object], extra_reads: Sequence[str] = ()) -> ScanPlan:
     """One plan for all checks: the union of their keywords and of the files they read."""
-    keywords = sorted({k for c in checks for k in getattr(c, "keywords", ())} | set(PARSE_TRIGGERS))
+    own = set(PARSE_TRIGGERS) | set(SECRET_PREFIXES)  # what the scan itself looks for
+    keywords = sorted({k for c in checks for k in getattr(c, "keywords", ())} | own)
     reads = tuple(sorted({r for c in checks for r in getattr(c, "reads", ())} | set(extra_reads)))
     return ScanPlan(keywords, reads)

@@ -21,6 +21,7 @@ import yaml
 
 from mlmaturity.evidence.repo.history import History
 from mlmaturity.evidence.repo.listing import Skipped
+from mlmaturity.evidence.repo.secrets import SecretHit, redact
 
 MAX_HITS_PER_KEYWORD = 200
 MAX_LINE = 400
@@ -79,7 +80,7 @@ class Hit:
 
     @property
     def snippet(self) -> str:
-        return self.text.strip()[:200]
+        return redact(self.text.strip())[:200]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ class Snapshot:
     python_facts: dict[str, Any] = field(default_factory=dict)
     unparsed: dict[str, str] = field(default_factory=dict)
     history: History | None = None
+    secrets: list[SecretHit] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict)
     """Results of helpers several checks share, computed once per repository."""
 

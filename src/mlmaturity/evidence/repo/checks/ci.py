@@ -12,6 +12,7 @@ from mlmaturity.evidence.repo.checks.common import (
     at,
     ci_files,
     ci_lines,
+    hits,
     in_ml_repository,
 )
 from mlmaturity.evidence.repo.snapshot import Snapshot
@@ -19,6 +20,10 @@ from mlmaturity.evidence.repo.snapshot import Snapshot
 TEST_COMMANDS = re.compile(
     r"\b(pytest|py\.test|tox|nox|unittest|make test|npm test|go test|mvn test)\b"
 )
+INSTALLS = re.compile(
+    r"\b(pip3?|uv|poetry|conda|mamba|apt-get|apt|npm|yarn)\b.*\b(install|add|sync)\b"
+)
+NOT_A_COMMAND = re.compile(r"^-?\s*(uses|name|id|if)\s*:")
 ML_STEPS = re.compile(
     r"\b(train|training|evaluate|evaluation|dvc repro|register|deploy|mlflow run|kfp|"
     r"sagemaker|promote)\b",
@@ -60,7 +65,7 @@ def ci_present(repo: Snapshot) -> Verdict:
 def ci_runs_tests(repo: Snapshot) -> Verdict:
     if not ci_files(repo):
         return not_applicable("no CI configuration")
-    lines = ci_lines(repo, TEST_COMMANDS)
+    lines = ci_lines(repo, TEST_COMMANDS, ignore=INSTALLS)
     if lines:
         return passed("CI runs tests", *lines)
     return failed("CI does not run a test command (pytest, tox, nox, make test …)")
@@ -78,7 +83,7 @@ def ci_runs_tests(repo: Snapshot) -> Verdict:
 def ci_runs_ml_steps(repo: Snapshot) -> Verdict:
     if not ci_files(repo):
         return not_applicable("no CI configuration")
-    lines = ci_lines(repo, ML_STEPS)
+    lines = ci_lines(repo, ML_STEPS, ignore=NOT_A_COMMAND)
     if lines:
         return passed("CI runs ML steps", *lines)
     return in_ml_repository(
@@ -96,7 +101,10 @@ def ci_runs_ml_steps(repo: Snapshot) -> Verdict:
     keywords=ORCHESTRATOR_SCHEDULES + ML_KEYWORDS,
 )
 def training_scheduled(repo: Snapshot) -> Verdict:
-    lines = ci_lines(repo, CI_SCHEDULE) + [at(h) for h in repo.found(*ORCHESTRATOR_SCHEDULES)]
+    # A CI cron counts only in a pipeline that also trains or evaluates (not a stale-issue bot).
+    training_pipelines = {loc.path for loc in ci_lines(repo, ML_STEPS, ignore=NOT_A_COMMAND)}
+    lines = ci_lines(repo, CI_SCHEDULE, paths=sorted(training_pipelines))
+    lines += [at(h) for h in hits(repo, *ORCHESTRATOR_SCHEDULES)]
     if lines:
         return passed("a schedule is defined", *lines)
     return in_ml_repository(repo, failed("no CI cron or orchestrator schedule found"))

@@ -7,14 +7,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from mlmaturity.evidence.finding import Location, Verdict, not_applicable, passed
+from mlmaturity.evidence.repo.secrets import redact
 from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
 
 T = TypeVar("T")
 CODE = (".py", ".ipynb")
-DEPENDENCY_FILES = (
-    "**/requirements*.txt", "**/pyproject.toml", "**/setup.cfg", "**/setup.py", "**/environment*.yml",
-    "**/Pipfile",
-)  # fmt: skip
 CI_SYSTEMS = {
     ".github/workflows/*.yml": "GitHub Actions",
     ".github/workflows/*.yaml": "GitHub Actions",
@@ -74,16 +71,21 @@ def ci_files(repo: Snapshot) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def ci_lines(repo: Snapshot, pattern: re.Pattern[str]) -> list[Location]:
-    """Lines of CI configuration matching ``pattern`` (comments skipped)."""
+def ci_lines(
+    repo: Snapshot,
+    pattern: re.Pattern[str],
+    ignore: re.Pattern[str] | None = None,
+    paths: Iterable[str] | None = None,
+) -> list[Location]:
+    """Lines of CI configuration matching ``pattern``; comments, and lines ``ignore`` matches, skipped."""
     found = []
-    for path in ci_files(repo):
+    for path in ci_files(repo) if paths is None else paths:
         for number, line in enumerate((repo.text(path) or "").splitlines(), start=1):
-            stripped = line.strip()
-            if stripped.startswith(("#", "//")):
+            code = line.split(" #", 1)[0].strip()
+            if not code or code.startswith(("#", "//")) or (ignore and ignore.search(code)):
                 continue
-            if pattern.search(line):
-                found.append(Location(path=path, line=number, snippet=stripped[:200]))
+            if pattern.search(code):
+                found.append(Location(path=path, line=number, snippet=redact(code)[:200]))
     return found
 
 
@@ -92,11 +94,6 @@ def ml_code(repo: Snapshot) -> set[str]:
     """Files of Python or notebooks that use an ML library (or any notebook)."""
     users = {p for p in repo.mentions(*ML_KEYWORDS) if p.endswith(CODE)}
     return users | {n.path for n in repo.notebooks}
-
-
-ML_KEYWORDS = tuple(f"import {lib}" for lib in ML_LIBRARIES) + tuple(
-    f"from {lib}" for lib in ML_LIBRARIES
-)
 
 
 def is_ml_repository(repo: Snapshot) -> bool:
@@ -114,9 +111,11 @@ def tools_used(
     """Which of ``tools`` (name → keywords) the code uses; ``also_in`` adds file suffixes."""
     used = {}
     for name, words in tools.items():
-        hits = code_hits(repo, *words) or (repo.found(*words, suffixes=also_in) if also_in else [])
-        if hits:
-            used[name] = hits
+        found = code_hits(repo, *words)
+        if not found and also_in:
+            found = [h for h in hits(repo, *words) if h.path.endswith(also_in)]
+        if found:
+            used[name] = found
     return used
 
 
@@ -127,12 +126,37 @@ def passed_with(what: str, used: Mapping[str, list[Hit]]) -> Verdict:
     )
 
 
-def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
-    """Keyword hits in Python, notebooks and dependency manifests."""
+DOCS = (".md", ".rst", ".adoc", ".html", ".htm")
+DEPENDENCIES = re.compile(
+    r"(^|/)(requirements[^/]*\.txt|pyproject\.toml|setup\.cfg|setup\.py|environment[^/]*\.ya?ml|Pipfile)$"
+)
+
+
+def _meant(hit: Hit, keyword: str) -> bool:
+    """The keyword is really there: not in a comment, and an import names the whole module."""
+    line = hit.text.strip()
+    if line.startswith(("#", "//")):
+        return False
+    if keyword.startswith(("import ", "from ")):
+        after = hit.text.partition(keyword)[2][:1]
+        return after in ("", " ", ".", ",", ";", "\t", "\r", "\n")
+    return True
+
+
+def hits(repo: Snapshot, *keywords: str) -> list[Hit]:
+    """Meant keyword hits outside documentation (README text does not make a tool used)."""
     return [
         h
-        for h in repo.found(*keywords)
-        if h.path.endswith(CODE) or any(repo.matching(p, [h.path]) for p in DEPENDENCY_FILES)
+        for k in keywords
+        for h in repo.found(k)
+        if not h.path.lower().endswith(DOCS) and _meant(h, k)
+    ]
+
+
+def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
+    """Meant keyword hits in Python, notebooks and dependency manifests."""
+    return [
+        h for h in hits(repo, *keywords) if h.path.endswith(CODE) or DEPENDENCIES.search(h.path)
     ]
 
 

@@ -17,13 +17,14 @@ from mlmaturity.evidence.repo.checks.common import (
     ML_KEYWORDS,
     at,
     code_hits,
+    hits,
     in_ml_repository,
     passed_with,
     tools_used,
 )
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
-DVC_CONFIG = ".dvc/config"
+DVC_CONFIG = "**/.dvc/config"
 LAKEFS = ("lakefs", "lakectl", "lakefs_client", "lakefs_sdk")
 VALIDATORS = {
     "Great Expectations": ("great_expectations",),
@@ -51,9 +52,7 @@ FEATURE_STORES = (
     keywords=ML_KEYWORDS,
 )
 def dvc_used(repo: Snapshot) -> Verdict:
-    files = [
-        p for p in repo.files if p == DVC_CONFIG or p.endswith((".dvc", "dvc.yaml", "dvc.lock"))
-    ]
+    files = [p for p in repo.files if p.endswith((".dvc/config", ".dvc", "dvc.yaml", "dvc.lock"))]
     if files:
         return passed("DVC in use", *at_path_locations(files))
     return in_ml_repository(repo, failed("no DVC files (.dvc/config, dvc.yaml, *.dvc)"))
@@ -68,23 +67,27 @@ def dvc_used(repo: Snapshot) -> Verdict:
     reads=(DVC_CONFIG,),
 )
 def dvc_remote_configured(repo: Snapshot) -> Verdict:
-    text = repo.text(DVC_CONFIG)
-    if text is None:
+    configs = repo.matching(DVC_CONFIG, repo.texts)
+    if not configs:
         return not_applicable("DVC is not used")
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(text, source=DVC_CONFIG)
-    except configparser.Error as exc:
-        return failed(f".dvc/config cannot be read: {exc.message}", Location(path=DVC_CONFIG))
-    # DVC writes sections as ['remote "name"'], older versions as [remote "name"].
-    remotes = [
-        section.strip("'").removeprefix("remote").strip().strip('"')
-        for section in parser.sections()
-        if section.strip("'").startswith("remote") and parser.has_option(section, "url")
-    ]
+    remotes, problems = [], []
+    for path in configs:
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(repo.text(path) or "", source=path)
+        except configparser.Error as exc:
+            problems.append(Location(path=path, snippet=f"cannot be read: {exc.message}"[:200]))
+            continue
+        # DVC writes sections as ['remote "name"'], older versions as [remote "name"].
+        remotes += [
+            section.strip("'").removeprefix("remote").strip().strip('"')
+            for section in parser.sections()
+            if section.strip("'").startswith("remote") and parser.has_option(section, "url")
+        ]
+    where = [Location(path=p) for p in configs]
     if remotes:
-        return passed("DVC remote(s): " + ", ".join(remotes), Location(path=DVC_CONFIG))
-    return failed("DVC has no remote with a url", Location(path=DVC_CONFIG))
+        return passed("DVC remote(s): " + ", ".join(remotes), *where)
+    return failed("DVC has no remote with a url", *where, *problems)
 
 
 @check(
@@ -95,9 +98,11 @@ def dvc_remote_configured(repo: Snapshot) -> Verdict:
     keywords=LAKEFS + ML_KEYWORDS,
 )
 def lakefs_used(repo: Snapshot) -> Verdict:
-    hits = code_hits(repo, *LAKEFS) or repo.found(*LAKEFS, suffixes=(".yaml", ".yml"))
-    if hits:
-        return passed("lakeFS in use", *(at(h) for h in hits))
+    found = code_hits(repo, *LAKEFS) or [
+        h for h in hits(repo, *LAKEFS) if h.path.endswith((".yaml", ".yml"))
+    ]
+    if found:
+        return passed("lakeFS in use", *(at(h) for h in found))
     return in_ml_repository(repo, failed("lakeFS is not used"))
 
 

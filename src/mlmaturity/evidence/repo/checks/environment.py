@@ -13,7 +13,7 @@ from mlmaturity.evidence.finding import (
     passed,
 )
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines
+from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, hits
 from mlmaturity.evidence.repo.snapshot import Snapshot, globs_regex
 
 LOCK_FILES = (
@@ -98,7 +98,7 @@ def dependencies_locked(repo: Snapshot) -> Verdict:
     source="repos",
     remediation="Pin each FROM image by digest (image@sha256:…) so builds are reproducible.",
     effort="low",
-    reads=("**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile"),
+    reads=("**/Dockerfile*", "**/*.dockerfile", "**/Containerfile*"),
 )
 def container_images_pinned(repo: Snapshot) -> Verdict:
     dockerfiles = sorted(p for p in repo.texts if DOCKERFILE.search(p))
@@ -135,7 +135,7 @@ def iac_present(repo: Snapshot) -> Verdict:
     files = [p for p in repo.with_suffix(".tf", ".yaml", ".bicep") if iac.match(p)]
     manifests = [
         h
-        for h in repo.found(*IAC_KEYWORDS)
+        for h in hits(repo, *IAC_KEYWORDS)
         if h.path.endswith((".yaml", ".yml", ".json", ".py", ".ts"))
     ]
     if files or manifests:

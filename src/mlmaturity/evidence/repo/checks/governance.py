@@ -38,7 +38,7 @@ EXPLAINERS = (
     "dalex",
 )
 FAIRNESS = ("fairlearn", "aif360", "fairness_indicators", "responsibleai")
-RUNBOOK = re.compile(r"(^|/)(run[-_ ]?books?|playbooks?)([-_/.][^/]*)?$", re.I)
+RUNBOOK = re.compile(r"(^|/)run[-_ ]?books?([-_/.][^/]*)?$", re.I)
 
 
 @check(

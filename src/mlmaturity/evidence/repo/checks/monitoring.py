@@ -7,6 +7,7 @@ from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import (
     ML_KEYWORDS,
     at,
+    code_hits,
     in_ml_repository,
     passed_with,
     tools_used,
@@ -58,8 +59,8 @@ def ml_monitoring_used(repo: Snapshot) -> Verdict:
     keywords=DRIFT + TRIGGERS + MONITOR_KEYWORDS + ML_KEYWORDS,
 )
 def retraining_triggered_by_monitoring(repo: Snapshot) -> Verdict:
-    watching = {h.path for h in repo.found(*DRIFT, *MONITOR_KEYWORDS)}
-    triggers = [h for h in repo.found(*TRIGGERS) if h.path in watching]
+    watching = {h.path for h in code_hits(repo, *DRIFT, *MONITOR_KEYWORDS)}
+    triggers = [h for h in code_hits(repo, *TRIGGERS) if h.path in watching]
     if triggers:
         return passed("a monitoring signal triggers retraining", *(at(h) for h in triggers))
     return in_ml_repository(

@@ -14,6 +14,7 @@ from mlmaturity.evidence.finding import (
 )
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, code_hits
+from mlmaturity.evidence.repo.secrets import PREFIXES
 from mlmaturity.evidence.repo.snapshot import Snapshot, suffix_of
 
 PICKLE_SUFFIXES = frozenset(".pkl .pickle .joblib .dill .sav".split())
@@ -21,41 +22,6 @@ MAYBE_PICKLE_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
 SAFE_SUFFIXES = frozenset(".safetensors .onnx".split())
 SAFE_CODE = ("safetensors", "save_file(", "torch.onnx.export", "skops", "onnxmltools", "to_onnx(")
 MODEL_SCANNERS = re.compile(r"modelscan|picklescan|fickling|protectai", re.I)
-SECRETS = {
-    "AWS access key": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-    "GitHub token": re.compile(
-        r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{60,}"
-    ),
-    "Slack token": re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
-    "private key": re.compile(
-        r"-----BEGIN (RSA |EC |DSA |OPENSSH |PGP )?PRIVATE KEY( BLOCK)?-----"
-    ),
-    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"),
-    "Stripe live key": re.compile(r"\b[rs]k_live_[0-9A-Za-z]{24,}"),
-    "Hugging Face token": re.compile(r"\bhf_[A-Za-z]{34}\b"),
-    "OpenAI key": re.compile(r"\bsk-(proj-)?[A-Za-z0-9_\-]{40,}"),
-}
-SECRET_PREFIXES = (
-    "AKIA",
-    "ASIA",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "xoxa-",
-    "xoxb-",
-    "xoxp-",
-    "xoxr-",
-    "xoxs-",
-    "PRIVATE KEY",
-    "AIza",
-    "sk_live_",
-    "rk_live_",
-    "hf_",
-    "sk-",
-)
 
 
 def _is_pickle(magic: bytes) -> bool:
@@ -139,32 +105,16 @@ def safe_model_formats(repo: Snapshot) -> Verdict:
     return not_applicable("no model files or serialization code")
 
 
-def _redact(line: str, pattern: re.Pattern[str]) -> str:
-    """Never show a secret: keep its first four characters."""
-    return pattern.sub(lambda m: m.group(0)[:4] + "…[redacted]", line.strip())[:200]
-
-
 @check(
     "no-committed-secrets",
     question="Are no credentials committed (high-confidence token and key patterns)?",
     source="repos",
     remediation="Remove the secret, rotate it now, and load credentials from a secrets manager.",
     effort="low",
-    keywords=SECRET_PREFIXES,
+    keywords=PREFIXES,
 )
 def no_committed_secrets(repo: Snapshot) -> Verdict:
-    found = []
-    for hit in repo.found(*SECRET_PREFIXES):
-        for kind, pattern in SECRETS.items():
-            if pattern.search(hit.text):
-                found.append(
-                    Location(
-                        path=hit.path,
-                        line=hit.line,
-                        snippet=f"{kind}: {_redact(hit.text, pattern)}",
-                    )
-                )
-                break
+    found = [Location(path=h.path, line=h.line, snippet=h.snippet) for h in repo.secrets]
     if found:
         return failed(f"{len(found)} committed secret(s)", *found)
     return passed("no high-confidence secret patterns found")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from mlmaturity.evidence.finding import Verdict, failed, not_applicable, passed
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import (
-    CODE,
     ML_KEYWORDS,
     at,
     code_hits,
+    hits,
     in_ml_repository,
 )
 from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
@@ -81,9 +81,9 @@ PROGRESSIVE = (
 
 
 def _serving(repo: Snapshot) -> dict[str, list[Hit]]:
-    found = {name: hits for name, words in SERVING.items() if (hits := repo.found(*words))}
-    apps = {h.path for h in repo.found(*WEB_APPS, suffixes=CODE)}
-    loads = [h for h in repo.found(*MODEL_LOADS, suffixes=CODE) if h.path in apps]
+    found = {name: found for name, words in SERVING.items() if (found := hits(repo, *words))}
+    apps = {h.path for h in code_hits(repo, *WEB_APPS)}
+    loads = [h for h in code_hits(repo, *MODEL_LOADS) if h.path in apps]
     if loads:
         found["a web app loading a model"] = loads
     return found
@@ -147,9 +147,9 @@ def model_serving_present(repo: Snapshot) -> Verdict:
     keywords=AUTOSCALING + tuple(k for v in SERVING.values() for k in v) + WEB_APPS + MODEL_LOADS,
 )
 def autoscaling_configured(repo: Snapshot) -> Verdict:
-    hits = repo.found(*AUTOSCALING)
-    if hits:
-        return passed("autoscaling configured", *(at(h) for h in hits))
+    found = hits(repo, *AUTOSCALING)
+    if found:
+        return passed("autoscaling configured", *(at(h) for h in found))
     if not _serving(repo):
         return not_applicable("no serving in this repository")
     return failed("serving does not autoscale")
@@ -163,10 +163,10 @@ def autoscaling_configured(repo: Snapshot) -> Verdict:
     keywords=GPU + DEEP_LEARNING,
 )
 def gpu_resources_requested(repo: Snapshot) -> Verdict:
-    hits = repo.found(*GPU)
-    if hits:
-        return passed("GPU resources requested", *(at(h) for h in hits))
-    if not repo.found(*DEEP_LEARNING, suffixes=CODE):
+    found = hits(repo, *GPU)
+    if found:
+        return passed("GPU resources requested", *(at(h) for h in found))
+    if not code_hits(repo, *DEEP_LEARNING):
         return not_applicable("no deep-learning code")
     return failed("deep-learning code, but no GPU request in any manifest or job definition")
 
@@ -180,9 +180,9 @@ def gpu_resources_requested(repo: Snapshot) -> Verdict:
     keywords=PROGRESSIVE + tuple(k for v in SERVING.values() for k in v) + WEB_APPS + MODEL_LOADS,
 )
 def progressive_delivery_configured(repo: Snapshot) -> Verdict:
-    hits = repo.found(*PROGRESSIVE)
-    if hits:
-        return passed("progressive delivery configured", *(at(h) for h in hits))
+    found = hits(repo, *PROGRESSIVE)
+    if found:
+        return passed("progressive delivery configured", *(at(h) for h in found))
     if not _serving(repo):
         return not_applicable("no serving in this repository")
     return failed("new versions replace the old one at once")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
-from mlmaturity.evidence.finding import Verdict, at_path_locations, failed, passed
+from mlmaturity.evidence.finding import Location, Verdict, at_path_locations, failed, passed
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import at, test_files
-from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
+from mlmaturity.evidence.repo.checks.common import at, code_hits, test_files
+from mlmaturity.evidence.repo.snapshot import Snapshot
 
 DATA_TEST_WORDS = (
     "pandera", "great_expectations", "deepchecks", "isna(", "isnull(", "dtypes", "schema",
     "duplicated(", "between(", "notna(",
 )  # fmt: skip
 MODEL_TEST_WORDS = (
-    "accuracy", "f1_score", "roc_auc", "precision", "recall", "mean_squared_error",
-    "mean_absolute_error", "r2_score", "evaluate(", "threshold",
+    "accuracy", "f1_score", "roc_auc", "precision_score", "recall_score", "mean_squared_error",
+    "mean_absolute_error", "r2_score", "log_loss",
 )  # fmt: skip
 TOOL_CONFIGS = ("pyproject.toml", "setup.cfg", "tox.ini", ".pre-commit-config.yaml")
 TOOL_CONFIG_GLOBS = tuple(f"**/{name}" for name in TOOL_CONFIGS)
@@ -31,9 +31,11 @@ TYPE_CHECKERS = {
 }
 
 
-def _tests_mentioning(repo: Snapshot, words: tuple[str, ...]) -> list[Hit]:
-    tests = set(test_files(repo))
-    return [h for h in repo.found(*words) if h.path in tests]
+def _tests_mentioning(repo: Snapshot, words: tuple[str, ...]) -> list[Location]:
+    """Test files mentioning any of the words (all of them, not a sample), with a line where known."""
+    tests = set(test_files(repo)) & repo.mentions(*words)
+    lines = {h.path: at(h) for h in code_hits(repo, *words) if h.path in tests}
+    return [lines.get(path, Location(path=path)) for path in sorted(tests)]
 
 
 @check(
@@ -60,7 +62,7 @@ def tests_present(repo: Snapshot) -> Verdict:
 def data_tests_present(repo: Snapshot) -> Verdict:
     hits = _tests_mentioning(repo, DATA_TEST_WORDS)
     if hits:
-        return passed("tests check data", *(at(h) for h in hits))
+        return passed("tests check data", *hits)
     return failed("no test checks the schema, ranges or completeness of data")
 
 
@@ -74,7 +76,7 @@ def data_tests_present(repo: Snapshot) -> Verdict:
 def model_quality_tests_present(repo: Snapshot) -> Verdict:
     hits = _tests_mentioning(repo, MODEL_TEST_WORDS)
     if hits:
-        return passed("tests check model quality", *(at(h) for h in hits))
+        return passed("tests check model quality", *hits)
     return failed("no test asserts a model metric")
 
 

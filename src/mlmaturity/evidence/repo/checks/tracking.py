@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mlmaturity.evidence.finding import Verdict, at_path_locations, failed, passed
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import (
@@ -37,7 +39,10 @@ CONFIG_TOOLS = (
     "from gin",
     "pydantic_settings",
 )
-CONFIG_FILES = ("params.yaml", "params.yml", "config.yaml", "config.yml", "hydra.yaml")
+# params.yaml (DVC), Hydra's conf/ folder; never a tool's own config.yml (.circleci/ …).
+CONFIG_FILE = re.compile(
+    r"^(?:[^\n]*/)?(?:params\.ya?ml|conf/[^/\n]+\.ya?ml|hydra\.ya?ml)$", re.M | re.I
+)
 
 
 @check(
@@ -81,9 +86,9 @@ def mlproject_present(repo: Snapshot) -> Verdict:
     keywords=SEEDS + ML_KEYWORDS,
 )
 def random_seeds_set(repo: Snapshot) -> Verdict:
-    hits = repo.found(*SEEDS, suffixes=(".py", ".ipynb"))
-    if hits:
-        return passed("random seeds are set", *(at(h) for h in hits))
+    found = code_hits(repo, *SEEDS)
+    if found:
+        return passed("random seeds are set", *(at(h) for h in found))
     return in_ml_repository(repo, failed("no random seed is set in the code"))
 
 
@@ -95,7 +100,7 @@ def random_seeds_set(repo: Snapshot) -> Verdict:
     keywords=CONFIG_TOOLS + ML_KEYWORDS,
 )
 def config_managed(repo: Snapshot) -> Verdict:
-    files = repo.named(*CONFIG_FILES)
+    files = [p for p in repo.paths_matching(CONFIG_FILE) if "/." not in f"/{p}"]
     hits = code_hits(repo, *CONFIG_TOOLS)
     if files or hits:
         return passed("configuration is managed", *at_path_locations(files), *(at(h) for h in hits))
