@@ -295,6 +295,14 @@ CASES = [
     ),
     ("dvc-remote-configured", {"ml/.dvc/config": "['remote \"s3\"']\n    url = s3://b\n"}, PASS),
     ("container-images-pinned", {"Dockerfile-gpu": "FROM nvidia/cuda:latest\n"}, FAIL),
+    (
+        "container-images-pinned",
+        {"Dockerfile": "ARG BASE=python@sha256:" + "b" * 64 + "\nFROM ${BASE}\n"},
+        PASS,
+    ),
+    ("safe-model-formats", {"save.py": "import joblib\njoblib.dump(model, 'm.joblib')\n"}, FAIL),
+    ("registry-aliases-used", {**ML, "log.py": "mlflow.sklearn.log_model(m, 'model')\n"}, NA),
+    ("dependencies-locked", {"docs/requirements.txt": "sphinx\n"}, NA),
     # notebooks
     (
         "notebook-code-share-low",

@@ -18,7 +18,8 @@ def annotate(finding: Finding, annotations: Sequence[Annotation]) -> Finding:
         ),
         None,
     )
-    if match is None or finding.outcome == Outcome.NOT_APPLICABLE:
+    # Only what counts against a team can be disputed; a pass stays a pass.
+    if match is None or finding.outcome in (Outcome.NOT_APPLICABLE, Outcome.PASS):
         return finding
     label = "accepted" if match.status == "accepted" else "not applicable"
     return finding.model_copy(

@@ -84,7 +84,6 @@ def scan_json(results: Sequence[RepositoryResult]) -> str:
                 "skipped": [{"path": s.path, "reason": s.reason} for s in r.skipped],
                 "notes": r.notes,
                 "activity": r.activity,
-                "changes": r.changes,
             }
             for r in results
         ],

@@ -45,6 +45,11 @@ def assess_repository(
     )
     findings = [annotate(spec.finding(snapshot, subject), annotations) for spec in checks.values()]
     notes = [f"{problem} (annotations ignored)"] if problem else []
+    notes += [
+        f"{subject}/{ANNOTATIONS_FILE}: annotation for unknown check '{a.check}' ignored"
+        for a in annotations
+        if a.check not in checks
+    ]
     changes, activity = [], None
     recent = snapshot.history
     if recent is not None:
@@ -56,6 +61,8 @@ def assess_repository(
             f"{recent.commits} commit(s) by {recent.contributors} contributor(s) "
             f"in the last {recent.window_days} days"
         )
+        if (root / ".git" / "shallow").exists():
+            activity += " (a shallow clone: older history is missing)"
     readme = [p for p in snapshot.named("README.md", "README.rst", "README") if "/" not in p]
     anchor = next(iter(readme), snapshot.files[0] if snapshot.files else None)
     findings = [f if f.locations else f.model_copy(update={"anchor": anchor}) for f in findings]

@@ -28,6 +28,8 @@ REQUIREMENTS = "**/requirements*.txt"
 PINNED = re.compile(
     r"^[A-Za-z0-9_.\-\[\],]+\s*===?\s*[^\s;*]+(\s*;.*)?(\s*\\)?$|^--hash|^\s*--hash"
 )
+ARG_LINE = re.compile(r"^\s*ARG\s+(\w+)=(\S+)", re.I)
+VARIABLE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 FROM_LINE = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.I)
 DOCKERFILE = re.compile(r"(^|/)(Dockerfile[^/]*|[^/]*\.dockerfile|Containerfile)$", re.I)
 IAC_FILES = (
@@ -76,8 +78,14 @@ def dependencies_locked(repo: Snapshot) -> Verdict:
     locks = repo.named(*LOCK_FILES)
     if locks:
         return passed("lock file committed", *at_path_locations(locks))
-    requirement_files = repo.matching(REQUIREMENTS)
-    if not requirement_files and not repo.named("pyproject.toml", "setup.py", "environment.yml"):
+    # Documentation builds (docs/requirements.txt) are not the application's dependencies.
+    requirement_files = [
+        p for p in repo.matching(REQUIREMENTS) if not p.startswith(("doc/", "docs/"))
+    ]
+    declared = repo.named(
+        "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"
+    )
+    if not requirement_files and not declared:
         return not_applicable("no Python dependency declaration")
     if not requirement_files:
         return failed("dependencies are declared but not locked")
@@ -90,6 +98,10 @@ def dependencies_locked(repo: Snapshot) -> Verdict:
     if loose:
         return failed(f"{len(loose)} requirement(s) not pinned with ==", *loose)
     return passed("every requirement is pinned", *at_path_locations(requirement_files))
+
+
+def _expand(image: str, args: dict[str, str]) -> str:
+    return VARIABLE.sub(lambda m: args.get(m.group(1) or m.group(2), m.group(0)), image)
 
 
 @check(
@@ -107,11 +119,15 @@ def container_images_pinned(repo: Snapshot) -> Verdict:
     froms, unpinned = [], []
     for path in dockerfiles:
         stages: set[str] = set()  # earlier build stages may be named in FROM without a digest
+        args: dict[str, str] = {}  # ARG defaults, so FROM ${BASE} is judged by what it names
         for number, line in enumerate((repo.text(path) or "").splitlines(), start=1):
+            if arg := ARG_LINE.match(line):
+                args[arg.group(1)] = arg.group(2).strip("\"'")
             match = FROM_LINE.match(line)
             if match is None:
                 continue
-            image, alias = match.group(1), match.group(2)
+            image = _expand(match.group(1), args)
+            alias = match.group(2)
             where = Location(path=path, line=number, snippet=line.strip()[:200])
             froms.append(where)
             if "@sha256:" not in image and image.lower() not in stages | {"scratch"}:

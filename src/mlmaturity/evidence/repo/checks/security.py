@@ -20,6 +20,14 @@ from mlmaturity.evidence.repo.snapshot import Snapshot, suffix_of
 PICKLE_SUFFIXES = frozenset(".pkl .pickle .joblib .dill .sav".split())
 MAYBE_PICKLE_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
 SAFE_SUFFIXES = frozenset(".safetensors .onnx".split())
+RISKY_SAVES = (
+    "pickle.dump",
+    "joblib.dump",
+    "torch.save(",
+    "dill.dump",
+    "cloudpickle.dump",
+    ".to_pickle(",
+)
 SAFE_CODE = ("safetensors", "save_file(", "torch.onnx.export", "skops", "onnxmltools", "to_onnx(")
 MODEL_SCANNERS = re.compile(r"modelscan|picklescan|fickling|protectai", re.I)
 
@@ -86,7 +94,7 @@ def safe_model_loading(repo: Snapshot) -> Verdict:
     source="repos",
     remediation="Save models as safetensors or ONNX (or skops for scikit-learn) instead of pickles.",
     effort="medium",
-    keywords=SAFE_CODE,
+    keywords=SAFE_CODE + RISKY_SAVES,
 )
 def safe_model_formats(repo: Snapshot) -> Verdict:
     safe_files = repo.with_suffix(*SAFE_SUFFIXES)
@@ -97,11 +105,11 @@ def safe_model_formats(repo: Snapshot) -> Verdict:
             *(Location(path=p) for p in safe_files),
             *(at(h) for h in safe_code),
         )
-    risky = pickle_artifacts(repo) or [p for p, f in repo.python_facts.items() if f["unsafe_loads"]]
+    risky = [Location(path=p) for p in pickle_artifacts(repo)]
+    risky += [Location(path=p) for p, f in sorted(repo.python_facts.items()) if f["unsafe_loads"]]
+    risky += [at(h) for h in code_hits(repo, *RISKY_SAVES)]
     if risky:
-        return failed(
-            "models are stored as pickles, with no safe format", *(Location(path=p) for p in risky)
-        )
+        return failed("models are saved or loaded as pickles, with no safe format", *risky)
     return not_applicable("no model files or serialization code")
 
 

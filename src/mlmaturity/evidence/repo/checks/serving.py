@@ -10,6 +10,7 @@ from mlmaturity.evidence.repo.checks.common import (
     code_hits,
     hits,
     in_ml_repository,
+    shared,
 )
 from mlmaturity.evidence.repo.snapshot import Hit, Snapshot
 
@@ -80,6 +81,7 @@ PROGRESSIVE = (
 )
 
 
+@shared
 def _serving(repo: Snapshot) -> dict[str, list[Hit]]:
     found = {name: found for name, words in SERVING.items() if (found := hits(repo, *words))}
     apps = {h.path for h in code_hits(repo, *WEB_APPS)}
@@ -87,6 +89,16 @@ def _serving(repo: Snapshot) -> dict[str, list[Hit]]:
     if loads:
         found["a web app loading a model"] = loads
     return found
+
+
+@shared
+def registrations(repo: Snapshot) -> list[Hit]:
+    """Lines that register a model (``log_model`` only with ``registered_model_name``)."""
+    return [
+        h
+        for h in code_hits(repo, *REGISTRATION)
+        if "log_model(" not in h.text or "registered_model_name" in h.text
+    ]
 
 
 @check(
@@ -97,11 +109,7 @@ def _serving(repo: Snapshot) -> dict[str, list[Hit]]:
     keywords=REGISTRATION + ML_KEYWORDS,
 )
 def model_registry_used(repo: Snapshot) -> Verdict:
-    hits = [
-        h
-        for h in code_hits(repo, *REGISTRATION)
-        if "log_model(" not in h.text or "registered_model_name" in h.text
-    ]
+    hits = registrations(repo)
     if hits:
         return passed("models are registered", *(at(h) for h in hits))
     return in_ml_repository(repo, failed("no model registration in the code"))
@@ -118,7 +126,7 @@ def registry_aliases_used(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *ALIASES)
     if hits:
         return passed("registry aliases or stages in use", *(at(h) for h in hits))
-    if not code_hits(repo, *REGISTRATION):
+    if not registrations(repo):
         return not_applicable("models are not registered here")
     return failed("models are registered but never promoted with an alias or stage")
 

@@ -22,7 +22,7 @@ TRACKERS = {
     "Neptune": ("import neptune", "neptune.init"),
     "Comet": ("import comet_ml", "from comet_ml"),
     "ClearML": ("from clearml", "import clearml"),
-    "Aim": ("from aim import", "import aim\n"),
+    "Aim": ("from aim import", "import aim"),
     "DVCLive": ("from dvclive", "import dvclive"),
 }
 TRACKER_KEYWORDS = tuple(k for words in TRACKERS.values() for k in words)
