@@ -136,3 +136,32 @@ def test_collect_and_kpi_commands(workspace: Path):
     assert march[("time-to-restore", "t")]["value"] == 3.0
     bad = run("kpi", workspace, "--since", "March")
     assert bad.returncode == 2 and "'March' is not a date" in bad.stderr
+
+
+def test_event_files_decide_criteria(workspace: Path):
+    from mlmaturity.assess import assess
+
+    [team] = assess(workspace).teams
+    outcomes = {f.check: (f.outcome, f.detail) for f in team.findings}
+    assert outcomes["deployments-automated"] == ("fail", "3 of 5 production deployments automated")
+    assert outcomes["lead-time-measurable"] == (
+        "pass",
+        "1 of 5 production deployments name their commit",
+    )
+    assert outcomes["time-to-restore-measurable"] == (
+        "pass",
+        "2 of 3 incidents have a resolution time",
+    )
+    cd = next(
+        c for cap in team.capabilities for c in cap.criteria if c.id == "release-3-cd-pipeline"
+    )
+    assert (cd.status, cd.decided_by) == ("unmet", "evidence")
+
+
+def test_every_registered_check_decides_some_criterion_of_the_default_model():
+    from mlmaturity.catalog import criteria_by_check
+    from mlmaturity.evidence.registry import registered_checks
+    from mlmaturity.model import load_model
+
+    linked = criteria_by_check(load_model())
+    assert [c for c in registered_checks() if c not in linked] == []

@@ -16,8 +16,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlmaturity.errors import InputError, Problem, read_user_text
+from mlmaturity.events.checks import EventFiles
 from mlmaturity.events.rows import DeploymentRow, IncidentRow
 from mlmaturity.evidence.collectors import Collected, TeamSources, collector
+from mlmaturity.evidence.registry import registered_checks
 
 MAX_EVENT_FILE_BYTES = 256 * 1024 * 1024
 R = TypeVar("R", bound=BaseModel)
@@ -64,18 +66,24 @@ def read_rows(path: Path, model: type[R]) -> list[R]:
 
 def _importer(table: str, model: type[BaseModel]) -> Callable[[TeamSources], Collected]:
     def collect(sources: TeamSources) -> Collected:
+        rows: list[Any] = []
         events: list[dict[str, Any]] = []
         problems: list[Problem] = []
         for entry in sources.entries:
             try:
-                rows = read_rows(sources.base / entry, model)
+                read = read_rows(sources.base / entry, model)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
-            events.extend({**r.model_dump(), "team": sources.team, "source": entry} for r in rows)
+            rows.extend(read)
+            events.extend({**r.model_dump(), "team": sources.team, "source": entry} for r in read)
         if problems:
             raise InputError(problems)
-        return Collected(events={table: events})
+        evidence = EventFiles(files=list(sources.entries), rows=rows)
+        findings = [
+            spec.finding(evidence, table) for spec in registered_checks(sources.kind).values()
+        ]
+        return Collected(findings=findings, events={table: events})
 
     return collect
 

@@ -1,0 +1,118 @@
+"""Checks on a team's event files: are deliveries automated, and can the KPIs be measured?
+
+Being unable to measure a KPI is evidence too: a team that records no commit with its
+deployments cannot know its lead time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mlmaturity.events.rows import DeploymentRow, IncidentRow
+from mlmaturity.evidence.finding import Location, Verdict, failed, not_applicable, passed
+from mlmaturity.evidence.registry import check
+
+AUTOMATED_SHARE = 0.8
+"""Share of production deployments that must be automated for deliveries to count as automated."""
+
+
+@dataclass(frozen=True)
+class EventFiles:
+    """What a team's event files of one kind held."""
+
+    files: Sequence[str]
+    rows: Sequence[DeploymentRow] | Sequence[IncidentRow]
+
+
+def _where(evidence: EventFiles) -> list[Location]:
+    return [Location(path=f) for f in evidence.files]
+
+
+def _production(evidence: EventFiles) -> list[DeploymentRow]:
+    return [
+        r
+        for r in evidence.rows
+        if isinstance(r, DeploymentRow) and r.environment == "production" and r.kind == "deploy"
+    ]
+
+
+@check(
+    "deployments-automated",
+    question="Are production deployments made by automation (a CD pipeline), not by hand?",
+    source="deployments",
+    remediation="Deploy approved model versions to production from a CD pipeline.",
+    effort="high",
+)
+def deployments_automated(evidence: EventFiles) -> Verdict:
+    deployments = _production(evidence)
+    if not deployments:
+        return not_applicable("no production deployment recorded", *_where(evidence))
+    automated = sum(r.automated for r in deployments)
+    detail = f"{automated} of {len(deployments)} production deployments automated"
+    if automated >= AUTOMATED_SHARE * len(deployments):
+        return passed(detail, *_where(evidence))
+    return failed(detail, *_where(evidence))
+
+
+@check(
+    "deployment-frequency-measurable",
+    question="Are production deployments recorded with their time, so deployment frequency can be measured?",
+    source="deployments",
+    remediation="Record every production deployment (model, version, time) in the deployments file.",
+    effort="low",
+)
+def deployment_frequency_measurable(evidence: EventFiles) -> Verdict:
+    deployments = _production(evidence)
+    if deployments:
+        return passed(f"{len(deployments)} production deployments recorded", *_where(evidence))
+    return failed("no production deployment recorded", *_where(evidence))
+
+
+@check(
+    "change-failure-rate-measurable",
+    question="Are production deployments and rollbacks recorded, so the change failure rate can be measured?",
+    source="deployments",
+    remediation="Record rollbacks (kind: rollback) beside deployments.",
+    effort="low",
+)
+def change_failure_rate_measurable(evidence: EventFiles) -> Verdict:
+    deployments = _production(evidence)
+    if not deployments:
+        return failed("no production deployment recorded", *_where(evidence))
+    rollbacks = sum(isinstance(r, DeploymentRow) and r.kind == "rollback" for r in evidence.rows)
+    return passed(
+        f"{len(deployments)} deployments and {rollbacks} rollbacks recorded", *_where(evidence)
+    )
+
+
+@check(
+    "lead-time-measurable",
+    question="Do recorded deployments name the commit they ship, so lead time can be measured?",
+    source="deployments",
+    remediation="Record the git commit of each deployed version (the commit column).",
+    effort="low",
+)
+def lead_time_measurable(evidence: EventFiles) -> Verdict:
+    deployments = _production(evidence)
+    if not deployments:
+        return failed("no production deployment recorded", *_where(evidence))
+    with_commit = sum(bool(r.commit) for r in deployments)
+    detail = f"{with_commit} of {len(deployments)} production deployments name their commit"
+    return (passed if with_commit else failed)(detail, *_where(evidence))
+
+
+@check(
+    "time-to-restore-measurable",
+    question="Are incidents recorded with when they were opened and resolved?",
+    source="incidents",
+    remediation="Record each model incident's opening and resolution time.",
+    effort="low",
+)
+def time_to_restore_measurable(evidence: EventFiles) -> Verdict:
+    incidents = [r for r in evidence.rows if isinstance(r, IncidentRow)]
+    if not incidents:
+        return not_applicable("no incident recorded", *_where(evidence))
+    resolved = sum(r.resolved_at is not None for r in incidents)
+    detail = f"{resolved} of {len(incidents)} incidents have a resolution time"
+    return (passed if resolved else failed)(detail, *_where(evidence))
