@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mlmaturity import __version__
-from mlmaturity.collect import collect_team
+from mlmaturity.collect import collect_team, store_events
 from mlmaturity.errors import InputError, Problem
+from mlmaturity.evidence.collectors import Collected
 from mlmaturity.model import Model, load_model
 from mlmaturity.scoring import Assessment, score_organization, score_team
-from mlmaturity.scoring.result import ModelRef
+from mlmaturity.scoring.result import KpiResult, ModelRef
 from mlmaturity.survey.answers import (
     Answer,
     check_unique_respondents,
@@ -43,6 +44,44 @@ def load_all_answers(workspace: Workspace, model: Model) -> list[Answer]:
     return answers
 
 
+KPI_PERIODS = 3
+"""Months of KPIs an assessment shows (the current one and the two before)."""
+
+
+def kpi_snapshot(
+    workspace: Workspace, gathered: list[Collected], today: date
+) -> dict[str | None, list[KpiResult]]:
+    """Store the collected events, then the KPIs of the last months per team (None: the org)."""
+    if not any(rows for g in gathered for rows in g.events.values()):
+        return {}
+    from mlmaturity.events.store import EventStore
+    from mlmaturity.kpi.compute import compute_kpis
+
+    try:
+        store_events(workspace, gathered)
+    except OSError as exc:
+        raise InputError.single(
+            EventStore.for_workspace(workspace.root).root, f"cannot be written: {exc.strerror}"
+        ) from None
+    month = today.month - KPI_PERIODS + 1
+    since = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    teams = [t.id for t in workspace.spec.teams]
+    values = compute_kpis(EventStore.for_workspace(workspace.root), teams, since, today, "month")
+    snapshot: dict[str | None, list[KpiResult]] = {}
+    for v in values:
+        result = KpiResult(
+            id=v.kpi,
+            name=v.name,
+            period=v.period.isoformat(),
+            value=v.value,
+            unit=v.unit,
+            band=v.band,
+            note=v.note,
+        )
+        snapshot.setdefault(v.team, []).append(result)
+    return snapshot
+
+
 def assess(
     path: Path, *, model_path: Path | None = None, now: datetime | None = None
 ) -> Assessment:
@@ -53,9 +92,10 @@ def assess(
     by_team: dict[str, list[Answer]] = defaultdict(list)
     for answer in answers:
         by_team[answer.team].append(answer)
-    teams = []
+    teams, gathered = [], []
     for team in workspace.spec.teams:
         collected = collect_team(workspace, team)
+        gathered.append(collected)
         notes = list(collected.notes)
         if not collected.findings and not by_team[team.id]:
             notes.append(
@@ -64,9 +104,13 @@ def assess(
             )
         answers = by_team[team.id]
         teams.append(score_team(model, team.id, team.title, collected.findings, answers, notes))
+    moment = now or datetime.now(UTC)
+    kpis = kpi_snapshot(workspace, gathered, moment.date())
+    teams = [t.model_copy(update={"kpis": kpis.get(t.id, [])}) for t in teams]
+    organization = score_organization(model, workspace.spec.organization, teams)
     return Assessment(
         tool_version=__version__,
-        generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        generated_at=moment.isoformat(timespec="seconds"),
         workspace=str(path),
         model=ModelRef(
             id=model.spec.id,
@@ -75,6 +119,6 @@ def assess(
             source=model.source,
         ),
         target_stage=model.target_stage,
-        organization=score_organization(model, workspace.spec.organization, teams),
+        organization=organization.model_copy(update={"kpis": kpis.get(None, [])}),
         teams=teams,
     )

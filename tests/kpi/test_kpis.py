@@ -165,3 +165,24 @@ def test_every_registered_check_decides_some_criterion_of_the_default_model():
 
     linked = criteria_by_check(load_model())
     assert [c for c in registered_checks() if c not in linked] == []
+
+
+def test_kpis_appear_in_the_assessment_and_every_report(workspace: Path):
+    from datetime import UTC, datetime
+
+    from mlmaturity.assess import assess
+    from mlmaturity.report import render
+
+    result = assess(workspace, now=datetime(2026, 4, 10, tzinfo=UTC))
+    [team] = result.teams
+    march = {k.id: k for k in team.kpis if k.period == "2026-03-01"}
+    assert march["change-failure-rate"].value == pytest.approx(20.0)
+    assert {k.period for k in team.kpis} == {"2026-02-01", "2026-03-01", "2026-04-01"}
+    assert any(k.id == "models-in-production" and k.value == 2 for k in result.organization.kpis)
+    markdown = render(result, "markdown")
+    assert (
+        "## KPIs across the organization" in markdown and "| Change failure rate | % |" in markdown
+    )
+    text = render(result, "text")
+    assert "KPIs across the organization" in text and "20 (low)" in text
+    assert '"change-failure-rate"' in render(result, "json")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from mlmaturity.model.stages import stage_label
 from mlmaturity.scoring import Assessment, TeamAssessment
-from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult
+from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult, KpiResult
 
 
 def level_text(level: int | None, at_least: int = 0) -> str:
@@ -47,6 +47,33 @@ class HeatmapRow:
 
 
 @dataclass(frozen=True)
+class KpiRow:
+    name: str
+    unit: str
+    cells: list[str]
+    note: str
+
+
+def kpi_value_text(kpi: KpiResult) -> str:
+    if kpi.value is None:
+        return "n/a"
+    value = f"{kpi.value:.3g}" if abs(kpi.value) < 1000 else f"{kpi.value:,.0f}"
+    return value + (f" ({kpi.band})" if kpi.band else "")
+
+
+def kpi_table(kpis: list[KpiResult]) -> tuple[list[str], list[KpiRow]]:
+    """Periods (columns) and one row per KPI, in the order the KPIs were given."""
+    periods = sorted({k.period for k in kpis})
+    rows = []
+    for kpi_id in dict.fromkeys(k.id for k in kpis):
+        mine = {k.period: k for k in kpis if k.id == kpi_id}
+        first = next(iter(mine.values()))
+        cells = [kpi_value_text(mine[p]) if p in mine else "n/a" for p in periods]
+        rows.append(KpiRow(first.name, first.unit, cells, first.note))
+    return periods, rows
+
+
+@dataclass(frozen=True)
 class TeamView:
     team: TeamAssessment
     stage: str
@@ -54,6 +81,8 @@ class TeamView:
     confidence: str
     barriers: list[BarrierResult]
     capabilities_by_dimension: dict[str, list[CapabilityResult]]
+    kpi_periods: list[str]
+    kpi_rows: list[KpiRow]
 
 
 @dataclass(frozen=True)
@@ -65,10 +94,13 @@ class ReportContext:
     dimension_names: dict[str, str]
     heatmap: list[HeatmapRow]
     barriers: list[BarrierResult]
+    kpi_periods: list[str]
+    kpi_rows: list[KpiRow]
     teams: list[TeamView] = field(default_factory=list)
 
 
 def _team_view(team: TeamAssessment) -> TeamView:
+    periods, rows = kpi_table(team.kpis)
     grouped: dict[str, list[CapabilityResult]] = {}
     for capability in team.capabilities:
         grouped.setdefault(capability.dimension, []).append(capability)
@@ -79,6 +111,8 @@ def _team_view(team: TeamAssessment) -> TeamView:
         confidence=percent(team.confidence),
         barriers=[b for b in team.barriers if b.severity],
         capabilities_by_dimension=grouped,
+        kpi_periods=periods,
+        kpi_rows=rows,
     )
 
 
@@ -103,6 +137,7 @@ def build_context(assessment: Assessment) -> ReportContext:
                 laggard=names.get(rollup.laggard or "", "n/a"),
             )
         )
+    org_periods, org_rows = kpi_table(org.kpis)
     return ReportContext(
         assessment=assessment,
         organization_stage=stage_label(org.stage),
@@ -111,5 +146,7 @@ def build_context(assessment: Assessment) -> ReportContext:
         dimension_names={d.id: d.name for d in org.dimensions},
         heatmap=heatmap,
         barriers=[b for b in org.barriers if b.severity],
+        kpi_periods=org_periods,
+        kpi_rows=org_rows,
         teams=[_team_view(t) for t in assessment.teams],
     )

@@ -29,7 +29,13 @@ def _environment() -> Environment:
         autoescape=False,  # Markdown, not HTML: every interpolated string goes through `cell`.
     )
     env.filters.update(
-        cell=cell, pct=percent, stage=stage_label, score=score_text, level=level_text, num=number
+        cell=cell,
+        pct=percent,
+        stage=stage_label,
+        score=score_text,
+        level=level_text,
+        num=number,
+        month=lambda day: str(day)[:7],
     )
     return env
 

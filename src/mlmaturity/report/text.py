@@ -10,7 +10,14 @@ from rich.table import Table
 from rich.text import Text
 
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.context import ReportContext, TeamView, build_context, percent, score_text
+from mlmaturity.report.context import (
+    KpiRow,
+    ReportContext,
+    TeamView,
+    build_context,
+    percent,
+    score_text,
+)
 from mlmaturity.report.registry import report_format
 from mlmaturity.report.terminal import render_plain
 from mlmaturity.scoring import Assessment
@@ -56,6 +63,18 @@ def _heatmap(ctx: ReportContext) -> RenderableType:
     return table
 
 
+def _kpis(title: str, periods: list[str], rows: list[KpiRow]) -> RenderableType:
+    table = Table(title=Text(title), title_justify="left")
+    table.add_column("KPI")
+    table.add_column("Unit", style="dim")
+    for period in periods:
+        table.add_column(period[:7], justify="right")
+    for row in rows:
+        table.add_row(row.name, row.unit, *row.cells)
+    notes = [Text(f"{r.name}: {r.note}", style="dim") for r in rows if r.note]
+    return Group(table, *notes)
+
+
 def _team(view: TeamView) -> RenderableType:
     team = view.team
     header = Text.assemble(
@@ -92,6 +111,8 @@ def _team(view: TeamView) -> RenderableType:
                 item.kpi.name if item.kpi else "",
             )
         parts.append(roadmap)
+    if view.kpi_rows:
+        parts.append(_kpis("KPIs", view.kpi_periods, view.kpi_rows))
     if team.misalignments:
         disagreements = team.misalignments[:SHOWN]
         disagree = Table(
@@ -123,5 +144,8 @@ def render_text(assessment: Assessment, color: bool = False) -> str:
     """Colour means a terminal: then the text fits its width; otherwise it is WIDTH wide."""
     ctx = build_context(assessment)
     width = shutil.get_terminal_size((WIDTH, 24)).columns if color else WIDTH
-    parts = [_overview(ctx), _heatmap(ctx), *(_team(view) for view in ctx.teams)]
+    parts = [_overview(ctx), _heatmap(ctx)]
+    if ctx.kpi_rows:
+        parts.append(_kpis("KPIs across the organization", ctx.kpi_periods, ctx.kpi_rows))
+    parts += [_team(view) for view in ctx.teams]
     return render_plain(parts, width=width, color=color)

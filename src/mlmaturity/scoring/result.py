@@ -122,6 +122,18 @@ class RoadmapItem(_Frozen):
     kpi: KpiRef | None
 
 
+class KpiResult(_Frozen):
+    """One KPI for one period; ``value`` is null when it could not be measured (see ``note``)."""
+
+    id: str
+    name: str
+    period: str = Field(description="The first day of the period (YYYY-MM-DD).")
+    value: float | None
+    unit: str
+    band: str | None = Field(default=None, description="DORA's band, where DORA defines one.")
+    note: str = ""
+
+
 class TeamAssessment(_Frozen):
     id: str
     name: str
@@ -139,6 +151,7 @@ class TeamAssessment(_Frozen):
     consensus: list[QuestionConsensus]
     misalignments: list[Misalignment]
     findings: list[Finding] = Field(default=[], description="Every evidence finding, once.")
+    kpis: list[KpiResult] = Field(default=[], description="KPIs of the last periods, oldest first.")
     notes: list[str] = Field(default=[], description="What could not be collected, and why.")
 
 
@@ -161,6 +174,7 @@ class OrganizationResult(_Frozen):
     dimensions: list[DimensionResult]
     capabilities: list[CapabilityRollup]
     barriers: list[BarrierResult]
+    kpis: list[KpiResult] = []
 
 
 class ModelRef(_Frozen):
