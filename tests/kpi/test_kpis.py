@@ -186,3 +186,29 @@ def test_kpis_appear_in_the_assessment_and_every_report(workspace: Path):
     text = render(result, "text")
     assert "KPIs across the organization" in text and "20 (low)" in text
     assert '"change-failure-rate"' in render(result, "json")
+
+
+def test_time_to_detect_drift(tmp_path: Path):
+    (tmp_path / "drift.csv").write_text(
+        "model,feature,window_start,statistic,value,threshold,drifted,onset_at,detected_at\n"
+        "fraud,amount,2026-03-01,psi,0.31,0.2,true,2026-03-01T00:00:00Z,2026-03-01T06:00:00Z\n"
+        "fraud,merchant,2026-03-08,psi,0.25,0.2,true,2026-03-08T00:00:00Z,2026-03-08T18:00:00Z\n"
+        "fraud,country,2026-03-08,psi,0.05,0.2,false,,\n"
+    )
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\nteams:\n  - id: t\n    sources:\n      drift: [drift.csv]\n"
+    )
+    assert collect_workspace(tmp_path).rows == {"drift": 3}
+    values = compute_kpis(
+        EventStore.for_workspace(tmp_path), ["t"], date(2026, 3, 1), date(2026, 3, 31)
+    )
+    ttd = next(v for v in values if v.kpi == "time-to-detect-drift" and v.team == "t")
+    assert ttd.value == pytest.approx(12.0)  # the median of 6 h and 18 h; undrifted rows ignored
+    from mlmaturity.assess import assess
+
+    [team] = assess(tmp_path).teams
+    finding = next(f for f in team.findings if f.check == "drift-detection-measurable")
+    assert (finding.outcome, finding.detail) == (
+        "pass",
+        "2 of 2 drift alerts record onset and detection",
+    )

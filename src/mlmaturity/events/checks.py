@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlmaturity.events.rows import DeploymentRow, IncidentRow
+from mlmaturity.events.rows import DeploymentRow, DriftRow, IncidentRow
 from mlmaturity.evidence.finding import Location, Verdict, failed, not_applicable, passed
 from mlmaturity.evidence.registry import check
 
@@ -22,7 +22,7 @@ class EventFiles:
     """What a team's event files of one kind held."""
 
     files: Sequence[str]
-    rows: Sequence[DeploymentRow] | Sequence[IncidentRow]
+    rows: Sequence[DeploymentRow] | Sequence[IncidentRow] | Sequence[DriftRow]
 
 
 def _where(evidence: EventFiles) -> list[Location]:
@@ -116,3 +116,19 @@ def time_to_restore_measurable(evidence: EventFiles) -> Verdict:
     resolved = sum(r.resolved_at is not None for r in incidents)
     detail = f"{resolved} of {len(incidents)} incidents have a resolution time"
     return (passed if resolved else failed)(detail, *_where(evidence))
+
+
+@check(
+    "drift-detection-measurable",
+    question="Do drift alerts record when the drift began and when it was detected?",
+    source="drift",
+    remediation="Record each drift alert with the onset of the drift (first drifted window) and the time it was detected.",
+    effort="medium",
+)
+def drift_detection_measurable(evidence: EventFiles) -> Verdict:
+    alerts = [r for r in evidence.rows if isinstance(r, DriftRow) and r.drifted]
+    if not alerts:
+        return failed("no drift alert recorded", *_where(evidence))
+    timed = sum(r.onset_at is not None and r.detected_at is not None for r in alerts)
+    detail = f"{timed} of {len(alerts)} drift alerts record onset and detection"
+    return (passed if timed else failed)(detail, *_where(evidence))

@@ -31,6 +31,21 @@ class DeploymentRow(_Row):
     commit: str | None = None
 
 
+class DriftRow(_Row):
+    """A drift alert or a windowed drift measurement (Evidently, NannyML, whylogs exports …)."""
+
+    model: Annotated[str, Field(min_length=1)]
+    feature: str = ""
+    window_start: UtcTime
+    window_end: UtcTime | None = None
+    statistic: str = ""
+    value: float | None = None
+    threshold: float | None = None
+    drifted: bool = True
+    onset_at: UtcTime | None = None
+    detected_at: UtcTime | None = None
+
+
 class IncidentRow(_Row):
     model: Annotated[str, Field(min_length=1)]
     opened_at: UtcTime

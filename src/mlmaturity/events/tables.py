@@ -42,6 +42,13 @@ TABLES: dict[str, EventTable] = {
             ("model", S), ("opened_at", UTC_TIME), ("resolved_at", UTC_TIME), ("severity", S),
         ),
         _table(
+            "drift",
+            ("team", "model", "feature", "window_start", "statistic"),
+            ("model", S), ("feature", S), ("window_start", UTC_TIME), ("window_end", UTC_TIME),
+            ("statistic", S), ("value", F), ("threshold", F), ("drifted", B),
+            ("onset_at", UTC_TIME), ("detected_at", UTC_TIME),
+        ),
+        _table(
             "changes",
             ("team", "repository", "sha"),
             ("repository", S), ("sha", S), ("at", UTC_TIME), ("author", S),

@@ -12,7 +12,12 @@ from mlmaturity.events.tables import TABLES
 from mlmaturity.kpi.registry import KpiDefinition, registered_kpis
 
 Period = Literal["week", "month", "quarter"]
-TIME_COLUMN = {"deployments": "at", "incidents": "opened_at", "changes": "at"}
+TIME_COLUMN = {
+    "deployments": "at",
+    "incidents": "opened_at",
+    "changes": "at",
+    "drift": "window_start",
+}
 _UNIT = {"week": "W", "month": "M", "quarter": "Q"}
 PER_30_DAYS = {"deployment-frequency"}
 

@@ -120,3 +120,17 @@ def models_in_production(tables: Mapping[str, Any], by: list[str]) -> Any:
     periods = tables["periods"]
     live = first.cross_join(periods).filter(lambda t: t.since <= t.period)
     return live.group_by(by).aggregate(value=live.model.nunique())
+
+
+@kpi(
+    "time-to-detect-drift",
+    name="Time to detect drift",
+    unit="hours",
+    better="lower",
+    stage="optimized",
+    needs=("drift",),
+)
+def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
+    d = tables["drift"]
+    d = d.filter(d.drifted & d.onset_at.notnull() & d.detected_at.notnull())
+    return d.group_by(by).aggregate(value=_hours(d.detected_at, d.onset_at).median())
