@@ -15,7 +15,8 @@ def collect_team(workspace: Workspace, team: Team) -> Collected:
     """Run each source kind's collector for one team and gather what they found."""
     gathered = Collected()
     for kind, entries in workspace.sources(team).items():
-        sources = TeamSources(team.id, kind, entries, workspace.root, str(workspace.path))
+        settings = {"cost_allocation": workspace.spec.cost_allocation}
+        sources = TeamSources(team.id, kind, entries, workspace.root, str(workspace.path), settings)
         gathered.merge(collect(sources))
     if team.annotations:
         gathered.findings = [annotate(f, team.annotations) for f in gathered.findings]

@@ -37,6 +37,16 @@ class Sources(_Strict):
     inference_logs: list[str] = Field(default=[], description="Inference / monitoring logs.")
 
 
+class CostAllocation(_Strict):
+    """How FinOps FOCUS cost lines are attributed to models and teams."""
+
+    model_tags: list[str] = Field(default=["model"], description="Tag keys that name the model.")
+    team_tags: list[str] = Field(default=["team"], description="Tag keys that name the team.")
+    resources: dict[str, str] = Field(
+        default={}, description="ResourceId → model, for untagged resources."
+    )
+
+
 class Team(_Strict):
     id: TeamId
     name: str = ""
@@ -63,6 +73,7 @@ class WorkspaceFile(_Strict):
         default=None, description="The stage the organization aims for (1-4)."
     )
     answers: list[str] = Field(default=[], description="Survey answers files (YAML or CSV).")
+    cost_allocation: CostAllocation = CostAllocation()
     teams: Annotated[list[Team], Field(min_length=1)]
 
 

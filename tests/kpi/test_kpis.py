@@ -212,3 +212,53 @@ def test_time_to_detect_drift(tmp_path: Path):
         "pass",
         "2 of 2 drift alerts record onset and detection",
     )
+
+
+FOCUS = (
+    "ChargePeriodStart,ChargePeriodEnd,EffectiveCost,ResourceId,ServiceName,ChargeCategory,BillingCurrency,Tags\n"
+    '2026-03-01,2026-04-01,100,i-1,EC2,Usage,USD,"{""model"": ""fraud"", ""team"": ""t""}"\n'
+    "2026-03-01,2026-04-01,50,arn:endpoint/churn,SageMaker,Usage,USD,\n"
+    "2026-03-01,2026-04-01,50,i-9,S3,Usage,USD,{}\n"
+)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_focus_costs_are_allocated_and_measured(tmp_path: Path, suffix: str):
+    source = tmp_path / "focus.csv"
+    source.write_text(FOCUS)
+    if suffix == ".parquet":
+        import pyarrow.csv as pcsv
+        import pyarrow.parquet as pq
+
+        pq.write_table(pcsv.read_csv(source), tmp_path / "focus.parquet")
+        source.unlink()
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\ncost_allocation:\n  resources: {arn:endpoint/churn: churn}\n"
+        f"teams:\n  - id: t\n    sources:\n      costs: [focus{suffix}]\n"
+    )
+    assert collect_workspace(tmp_path).rows == {"costs": 3}
+    values = compute_kpis(
+        EventStore.for_workspace(tmp_path), ["t"], date(2026, 3, 1), date(2026, 3, 31)
+    )
+    per_model = next(v for v in values if v.kpi == "cost-per-model" and v.team == "t")
+    assert per_model.value == pytest.approx(75.0)  # 150 allocated over fraud and churn
+    from mlmaturity.assess import assess
+
+    [team] = assess(tmp_path).teams
+    outcomes = {f.check: (f.outcome, f.detail) for f in team.findings}
+    assert outcomes["costs-allocated-to-models"] == (
+        "fail",
+        "75% of 200.00 attributed to models; 50.00 unallocated",
+    )
+    assert outcomes["cost-tag-coverage"] == ("fail", "1 of 3 cost lines carry a model or team tag")
+
+
+def test_a_bad_focus_line_is_named(tmp_path: Path):
+    (tmp_path / "focus.csv").write_text(FOCUS.replace(",100,", ",lots,"))
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\nteams:\n  - id: t\n    sources:\n      costs: [focus.csv]\n"
+    )
+    with pytest.raises(InputError) as caught:
+        collect_workspace(tmp_path)
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.key) == (2, "EffectiveCost")

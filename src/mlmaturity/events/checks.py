@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlmaturity.events.rows import DeploymentRow, DriftRow, IncidentRow
+from mlmaturity.events.rows import CostRow, DeploymentRow, DriftRow, IncidentRow
 from mlmaturity.evidence.finding import Location, Verdict, failed, not_applicable, passed
 from mlmaturity.evidence.registry import check
 
@@ -22,7 +22,7 @@ class EventFiles:
     """What a team's event files of one kind held."""
 
     files: Sequence[str]
-    rows: Sequence[DeploymentRow] | Sequence[IncidentRow] | Sequence[DriftRow]
+    rows: Sequence[DeploymentRow | IncidentRow | DriftRow | CostRow]
 
 
 def _where(evidence: EventFiles) -> list[Location]:
@@ -132,3 +132,44 @@ def drift_detection_measurable(evidence: EventFiles) -> Verdict:
     timed = sum(r.onset_at is not None and r.detected_at is not None for r in alerts)
     detail = f"{timed} of {len(alerts)} drift alerts record onset and detection"
     return (passed if timed else failed)(detail, *_where(evidence))
+
+
+ALLOCATED_SHARE = 0.8
+"""Share of ML cost that must be attributed to a model for costs to count as allocated."""
+
+
+def _cost_rows(evidence: EventFiles) -> list[CostRow]:
+    return [r for r in evidence.rows if isinstance(r, CostRow)]
+
+
+@check(
+    "costs-allocated-to-models",
+    question="Is at least 80 % of the cost in the FOCUS exports attributed to a model?",
+    source="costs",
+    remediation="Tag ML resources with the model they serve (or map ResourceIds to models in the workspace).",
+    effort="medium",
+)
+def costs_allocated_to_models(evidence: EventFiles) -> Verdict:
+    rows = _cost_rows(evidence)
+    total = sum(r.cost for r in rows)
+    if not rows or total <= 0:
+        return not_applicable("no cost recorded", *_where(evidence))
+    allocated = sum(r.cost for r in rows if r.model)
+    detail = f"{allocated / total:.0%} of {total:,.2f} attributed to models; {total - allocated:,.2f} unallocated"
+    return (passed if allocated >= ALLOCATED_SHARE * total else failed)(detail, *_where(evidence))
+
+
+@check(
+    "cost-tag-coverage",
+    question="Do the cost lines carry the tags that attribute them (model or team)?",
+    source="costs",
+    remediation="Apply team and model tags to every ML resource and enforce them with a tagging policy.",
+    effort="low",
+)
+def cost_tag_coverage(evidence: EventFiles) -> Verdict:
+    rows = _cost_rows(evidence)
+    if not rows:
+        return not_applicable("no cost recorded", *_where(evidence))
+    tagged = sum(r.tagged for r in rows)
+    detail = f"{tagged} of {len(rows)} cost lines carry a model or team tag"
+    return (passed if tagged >= ALLOCATED_SHARE * len(rows) else failed)(detail, *_where(evidence))

@@ -43,11 +43,20 @@ def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
         return records
     if path.suffix.lower() != ".csv":
         raise InputError.single(path, "unknown file type", hint="use .csv or .jsonl")
+    return _csv(text)
+
+
+def _csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     # Empty cells mean "not given", as in most exports.
     return [
         (reader.line_num, {k: v for k, v in row.items() if v not in ("", None)}) for row in reader
     ]
+
+
+def csv_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line, record) pairs of a CSV file with a header row."""
+    return _csv(read_user_text(path, MAX_EVENT_FILE_BYTES, "CSV file"))
 
 
 def read_rows(path: Path, model: type[R]) -> list[R]:

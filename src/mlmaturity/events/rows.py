@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -51,3 +51,23 @@ class IncidentRow(_Row):
     opened_at: UtcTime
     resolved_at: UtcTime | None = None
     severity: str | None = None
+
+
+class CostRow(_Row):
+    """An allocated cost line, as the cost checks see it."""
+
+    cost: float
+    model: str | None
+    team: str
+    tagged: bool
+    period_start: datetime
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> CostRow:
+        return cls(
+            cost=row["cost"],
+            model=row["model"],
+            team=row["team"],
+            tagged=row["tagged"],
+            period_start=row["period_start"],
+        )

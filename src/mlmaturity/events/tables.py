@@ -49,6 +49,12 @@ TABLES: dict[str, EventTable] = {
             ("onset_at", UTC_TIME), ("detected_at", UTC_TIME),
         ),
         _table(
+            "costs",
+            ("team", "source", "line"),
+            ("period_start", UTC_TIME), ("period_end", UTC_TIME), ("resource_id", S), ("service", S),
+            ("model", S), ("cost", F), ("currency", S), ("category", S), ("line", pa.int64()),
+        ),
+        _table(
             "changes",
             ("team", "repository", "sha"),
             ("repository", S), ("sha", S), ("at", UTC_TIME), ("author", S),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ class TeamSources:
     base: Path
     file: str = "mlmaturity.yaml"
     """The workspace file that lists them, for error messages."""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """Workspace settings a collector needs (cost allocation rules …)."""
 
 
 @dataclass

@@ -134,3 +134,17 @@ def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
     d = tables["drift"]
     d = d.filter(d.drifted & d.onset_at.notnull() & d.detected_at.notnull())
     return d.group_by(by).aggregate(value=_hours(d.detected_at, d.onset_at).median())
+
+
+@kpi(
+    "cost-per-model",
+    name="Infrastructure cost per model",
+    unit="currency per model",
+    better="lower",
+    stage="optimized",
+    needs=("costs",),
+)
+def cost_per_model(tables: Mapping[str, Any], by: list[str]) -> Any:
+    c = tables["costs"]
+    c = c.filter(c.model.notnull())
+    return c.group_by(by).aggregate(value=c.cost.sum() / c.model.nunique())
