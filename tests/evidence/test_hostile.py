@@ -140,3 +140,30 @@ def test_history_counts_recent_commits(tmp_path: Path):
     assert {c["author"] for c in result.changes} == {"test@example.org"}
     assert all(len(c["sha"]) == 40 for c in result.changes)
     assert result.activity == "2 commit(s) by 1 contributor(s) in the last 90 days"
+
+
+@pytest.mark.parametrize(
+    "plant",
+    [
+        lambda git_dir, outside: (git_dir / "config").write_text(
+            (git_dir / "config").read_text() + f"[include]\n    path = {outside}/evil.config\n"
+        ),
+        lambda git_dir, outside: (git_dir / "objects" / "info" / "alternates").write_text(
+            f"{outside}\n"
+        ),
+    ],
+    ids=["config-include", "alternates"],
+)
+def test_a_repository_whose_git_reads_outside_is_walked_not_handed_to_git(
+    tmp_path: Path, outside: Path, plant
+):
+    root = make_git_repo(
+        tmp_path / "repo", {"train.py": "import sklearn\n", "ignored.py": "x = 1\n"}
+    )
+    (root / ".gitignore").write_text("ignored.py\n")
+    plant(root / ".git", outside)
+    from mlmaturity.evidence.repo.listing import is_git_repository, list_files
+
+    assert not is_git_repository(root)
+    listing = list_files(root)
+    assert not listing.is_git and "train.py" in listing.files and "ignored.py" not in listing.files

@@ -57,13 +57,35 @@ def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT_SECONDS) -> byt
     ).stdout
 
 
+def _reaches_outside(dot_git: Path) -> bool:
+    """Whether git would read files outside the repository: config includes, alternates, commondir."""
+    if (dot_git / "commondir").exists() or (dot_git / "objects" / "info" / "alternates").exists():
+        return True
+    config = dot_git / "config"
+    try:
+        if config.is_symlink() or config.stat().st_size > 1_000_000:
+            return True
+        text = config.read_text("utf-8", "replace")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return any(
+        line.strip().lower().startswith(("[include", "[includeif")) for line in text.splitlines()
+    )
+
+
 def is_git_repository(root: Path) -> bool:
     """Only a real ``.git`` folder counts: a ``.git`` file may point outside the repository.
 
-    Its HEAD and index must be regular files too: a FIFO there would make git wait forever.
+    Its HEAD and index must be regular files too (a FIFO there would make git wait forever), and
+    its configuration must not make git read other files (includes, alternates): such a
+    repository is walked as a folder instead.
     """
     dot_git = root / ".git"
     if not dot_git.is_dir() or dot_git.is_symlink():
+        return False
+    if _reaches_outside(dot_git):
         return False
     for name in ("HEAD", "index"):
         try:
