@@ -14,7 +14,15 @@ from mlmaturity.yamlfile import key_path, locate, read_yaml, validate
 
 WORKSPACE_FILE = "mlmaturity.yaml"
 SourceKind = Literal[
-    "repos", "mlflow", "ci_runs", "costs", "deployments", "incidents", "drift", "inference_logs"
+    "repos",
+    "mlflow",
+    "ci_runs",
+    "costs",
+    "deployments",
+    "incidents",
+    "drift",
+    "inference_logs",
+    "business_metrics",
 ]
 SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
 TeamId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
@@ -35,6 +43,7 @@ class Sources(_Strict):
     incidents: list[str] = Field(default=[], description="Incident event files.")
     drift: list[str] = Field(default=[], description="Drift alert files.")
     inference_logs: list[str] = Field(default=[], description="Inference / monitoring logs.")
+    business_metrics: list[str] = Field(default=[], description="Business KPI values over time.")
 
 
 class CostAllocation(_Strict):

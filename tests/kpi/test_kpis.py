@@ -262,3 +262,40 @@ def test_a_bad_focus_line_is_named(tmp_path: Path):
         collect_workspace(tmp_path)
     problem = caught.value.problems[0]
     assert (problem.line, problem.key) == (2, "EffectiveCost")
+
+
+def test_business_kpis_are_series_per_name(tmp_path: Path):
+    (tmp_path / "business.csv").write_text(
+        "name,model,at,value,unit\n"
+        "fraud losses avoided,fraud,2026-03-02,1000,EUR\n"
+        "fraud losses avoided,fraud,2026-03-20,3000,EUR\n"
+        "chargeback rate,fraud,2026-03-05,0.4,%\n"
+    )
+    (tmp_path / "mlmaturity.yaml").write_text(
+        "version: 1\norganization: O\nteams:\n  - id: t\n    sources:\n      business_metrics: [business.csv]\n"
+    )
+    collect_workspace(tmp_path)
+    values = compute_kpis(
+        EventStore.for_workspace(tmp_path), ["t"], date(2026, 3, 1), date(2026, 3, 31)
+    )
+    by_id = {v.kpi: v for v in values if v.team == "t"}
+    assert by_id["business:fraud losses avoided"].value == pytest.approx(2000.0)
+    assert by_id["business:fraud losses avoided"].unit == "EUR"
+    assert by_id["business:chargeback rate"].value == pytest.approx(0.4)
+    from mlmaturity.assess import assess
+
+    [team] = assess(tmp_path).teams
+    recorded = next(f for f in team.findings if f.check == "business-metrics-recorded")
+    assert (recorded.outcome, recorded.detail) == (
+        "pass",
+        "3 values of 2 business KPI(s) for 1 model(s)",
+    )
+
+
+def test_without_business_metrics_the_kpi_says_what_it_needs(tmp_path: Path):
+    (tmp_path / "mlmaturity.yaml").write_text("version: 1\norganization: O\nteams:\n  - id: t\n")
+    values = compute_kpis(
+        EventStore.for_workspace(tmp_path), ["t"], date(2026, 3, 1), date(2026, 3, 31)
+    )
+    business = next(v for v in values if v.kpi == "business-kpis" and v.team == "t")
+    assert business.note == "not measurable: needs business_metrics"

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlmaturity.events.rows import CostRow, DeploymentRow, DriftRow, IncidentRow
+from mlmaturity.events.rows import (
+    BusinessMetricRow,
+    CostRow,
+    DeploymentRow,
+    DriftRow,
+    IncidentRow,
+)
 from mlmaturity.evidence.finding import Location, Verdict, failed, not_applicable, passed
 from mlmaturity.evidence.registry import check
 
@@ -22,7 +28,7 @@ class EventFiles:
     """What a team's event files of one kind held."""
 
     files: Sequence[str]
-    rows: Sequence[DeploymentRow | IncidentRow | DriftRow | CostRow]
+    rows: Sequence[DeploymentRow | IncidentRow | DriftRow | CostRow | BusinessMetricRow]
 
 
 def _where(evidence: EventFiles) -> list[Location]:
@@ -173,3 +179,23 @@ def cost_tag_coverage(evidence: EventFiles) -> Verdict:
     tagged = sum(r.tagged for r in rows)
     detail = f"{tagged} of {len(rows)} cost lines carry a model or team tag"
     return (passed if tagged >= ALLOCATED_SHARE * len(rows) else failed)(detail, *_where(evidence))
+
+
+@check(
+    "business-metrics-recorded",
+    question="Are the business KPIs that models should move recorded over time, per model?",
+    source="business_metrics",
+    remediation="Export each model's business KPI (conversion, losses avoided …) with its model and time.",
+    effort="medium",
+)
+def business_metrics_recorded(evidence: EventFiles) -> Verdict:
+    values = [r for r in evidence.rows if isinstance(r, BusinessMetricRow)]
+    with_model = [r for r in values if r.model]
+    if not with_model:
+        return failed("no business KPI value names its model", *_where(evidence))
+    names = len({r.name for r in with_model})
+    models = len({r.model for r in with_model})
+    return passed(
+        f"{len(with_model)} values of {names} business KPI(s) for {models} model(s)",
+        *_where(evidence),
+    )

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from mlmaturity.errors import InputError, Problem, read_user_text
 from mlmaturity.events.checks import EventFiles
-from mlmaturity.events.rows import DeploymentRow, DriftRow, IncidentRow
+from mlmaturity.events.rows import BusinessMetricRow, DeploymentRow, DriftRow, IncidentRow
 from mlmaturity.evidence.collectors import Collected, TeamSources, collector
 from mlmaturity.evidence.registry import registered_checks
 
@@ -100,3 +100,6 @@ def _importer(table: str, model: type[BaseModel]) -> Callable[[TeamSources], Col
 collect_deployments = collector("deployments")(_importer("deployments", DeploymentRow))
 collect_incidents = collector("incidents")(_importer("incidents", IncidentRow))
 collect_drift = collector("drift")(_importer("drift", DriftRow))
+collect_business_metrics = collector("business_metrics")(
+    _importer("business_metrics", BusinessMetricRow)
+)

@@ -46,6 +46,16 @@ class DriftRow(_Row):
     detected_at: UtcTime | None = None
 
 
+class BusinessMetricRow(_Row):
+    """One value of a business KPI a model is meant to move (conversion, fraud losses …)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    model: str = ""
+    at: UtcTime
+    value: float
+    unit: str = ""
+
+
 class IncidentRow(_Row):
     model: Annotated[str, Field(min_length=1)]
     opened_at: UtcTime

@@ -55,6 +55,11 @@ TABLES: dict[str, EventTable] = {
             ("model", S), ("cost", F), ("currency", S), ("category", S), ("line", pa.int64()),
         ),
         _table(
+            "business_metrics",
+            ("team", "name", "model", "at"),
+            ("name", S), ("model", S), ("at", UTC_TIME), ("value", F), ("unit", S),
+        ),
+        _table(
             "changes",
             ("team", "repository", "sha"),
             ("repository", S), ("sha", S), ("at", UTC_TIME), ("author", S),

@@ -17,7 +17,10 @@ TIME_COLUMN = {
     "incidents": "opened_at",
     "changes": "at",
     "drift": "window_start",
+    "costs": "period_start",
+    "business_metrics": "at",
 }
+BUSINESS = "business-kpis"
 _UNIT = {"week": "W", "month": "M", "quarter": "Q"}
 PER_30_DAYS = {"deployment-frequency"}
 
@@ -67,12 +70,12 @@ def compute_kpis(
 
     con = ibis.duckdb.connect()
     tables: dict[str, Any] = {}
-    for name, spec in TABLES.items():
+    for name in TABLES:
         path = store.path(name)
         if not path.exists():
             continue
         table = con.read_parquet(path, table_name=name)
-        column = table[TIME_COLUMN.get(name, spec.schema.names[0])]
+        column = table[TIME_COLUMN[name]]
         start = datetime.combine(since, datetime.min.time(), UTC)
         end = datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC)
         # Models in production need deployments before the range too; the rest only the range.
@@ -95,7 +98,35 @@ def compute_kpis(
             )
             continue
         results.extend(_evaluate(definition, tables, teams, starts, period))
+    results.extend(_business(tables, teams, starts))
     return results
+
+
+def _business(tables: dict[str, Any], teams: list[str], starts: list[date]) -> list[KpiValue]:
+    """Each user-named business KPI: the mean of its values per period (one series per name)."""
+    if "business_metrics" not in tables:
+        note = "not measurable: needs business_metrics"
+        return [
+            KpiValue(BUSINESS, "Business KPIs", team, start, None, "", None, note)
+            for team in [*teams, None]
+            for start in starts
+        ]
+    b = tables["business_metrics"]
+    by_team = b.group_by(["name", "team", "period"]).aggregate(
+        value=b.value.mean(), unit=b.unit.max()
+    )
+    overall = b.group_by(["name", "period"]).aggregate(value=b.value.mean(), unit=b.unit.max())
+    found = {(r["name"], r["team"], r["period"]): r for r in by_team.to_pyarrow().to_pylist()}
+    found |= {(r["name"], None, r["period"]): r for r in overall.to_pyarrow().to_pylist()}
+    values = []
+    for name in sorted({key[0] for key in found}):
+        unit = next(r["unit"] or "" for key, r in found.items() if key[0] == name)
+        for team in [*teams, None]:
+            for start in starts:
+                row = found.get((name, team, start))
+                value = None if row is None else row["value"]
+                values.append(KpiValue(f"business:{name}", name, team, start, value, unit))
+    return values
 
 
 def _evaluate(
