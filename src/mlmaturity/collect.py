@@ -62,6 +62,11 @@ def collect_workspace(path: Path) -> CollectSummary:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    summary = CollectSummary(rows=store_events(workspace, gathered))
+    try:
+        stored = store_events(workspace, gathered)
+    except OSError as exc:
+        folder = workspace.root / ".mlmaturity"
+        raise InputError.single(folder, f"cannot be written: {exc.strerror}") from None
+    summary = CollectSummary(rows=stored)
     summary.notes = [note for g in gathered for note in g.notes]
     return summary

@@ -299,3 +299,14 @@ def test_without_business_metrics_the_kpi_says_what_it_needs(tmp_path: Path):
     )
     business = next(v for v in values if v.kpi == "business-kpis" and v.team == "t")
     assert business.note == "not measurable: needs business_metrics"
+
+
+def test_a_corrupt_event_store_file_is_a_clear_error(workspace: Path):
+    from tests.test_cli import run
+
+    collect_workspace(workspace)
+    (workspace / ".mlmaturity" / "events" / "deployments.parquet").write_text("garbage")
+    for command in (("kpi", workspace), ("collect", workspace)):
+        result = run(*command)
+        assert result.returncode == 2 and "the event store file cannot be read" in result.stderr
+        assert "delete it and run `mlmaturity collect` again" in result.stderr

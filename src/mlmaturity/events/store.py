@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mlmaturity.errors import InputError
 from mlmaturity.events.tables import TABLES
 
 STORE_FOLDER = Path(".mlmaturity") / "events"
@@ -32,7 +33,15 @@ class EventStore:
 
     def read(self, table: str) -> pa.Table | None:
         path = self.path(table)
-        return pq.read_table(path, schema=TABLES[table].schema) if path.exists() else None
+        if not path.exists():
+            return None
+        try:
+            return pq.read_table(path, schema=TABLES[table].schema)
+        except (OSError, pa.ArrowException) as exc:
+            hint = "delete it and run `mlmaturity collect` again"
+            raise InputError.single(
+                path, f"the event store file cannot be read: {exc}", hint=hint
+            ) from None
 
     def write(self, table: str, rows: pa.Table) -> int:
         """Merge ``rows`` into ``table``; returns the number of rows stored afterwards."""

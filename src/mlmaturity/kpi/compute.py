@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from mlmaturity.errors import InputError
 from mlmaturity.events.store import EventStore
 from mlmaturity.events.tables import TABLES
 from mlmaturity.kpi.registry import KpiDefinition, registered_kpis
@@ -66,6 +67,7 @@ def compute_kpis(
     store: EventStore, teams: list[str], since: date, until: date, period: Period = "month"
 ) -> list[KpiValue]:
     """Every registered KPI for each team and the organization, for each period in range."""
+    import duckdb
     import ibis
 
     con = ibis.duckdb.connect()
@@ -74,7 +76,13 @@ def compute_kpis(
         path = store.path(name)
         if not path.exists():
             continue
-        table = con.read_parquet(path, table_name=name)
+        try:
+            table = con.read_parquet(path, table_name=name)
+        except duckdb.Error as exc:
+            hint = "delete it and run `mlmaturity collect` again"
+            raise InputError.single(
+                path, f"the event store file cannot be read: {exc}", hint=hint
+            ) from None
         column = table[TIME_COLUMN[name]]
         start = datetime.combine(since, datetime.min.time(), UTC)
         end = datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC)
