@@ -80,8 +80,9 @@ def compute_kpis(
             table = con.read_parquet(path, table_name=name)
         except duckdb.Error as exc:
             hint = "delete it and run `mlmaturity collect` again"
+            reason = str(exc).splitlines()[0]  # DuckDB appends the SQL it ran
             raise InputError.single(
-                path, f"the event store file cannot be read: {exc}", hint=hint
+                path, f"the event store file cannot be read: {reason}", hint=hint
             ) from None
         column = table[TIME_COLUMN[name]]
         start = datetime.combine(since, datetime.min.time(), UTC)
