@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "mlm-bench-repo")
     parser.add_argument("--files", type=int, default=50_000)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs of each")
     args = parser.parse_args()
     if args.rebuild and args.dir.exists():
         shutil.rmtree(args.dir)
@@ -153,20 +154,31 @@ def main() -> None:
     plan = plan_for(list(registered_checks("repos").values()))
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as patterns:
         patterns.write("\n".join(plan.keywords) + "\n")
-    ours = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", OURS, str(args.dir)], capture_output=True, text=True, check=True
-        ).stdout
-    )
-    timings = {}
-    for mode in ("--files-with-matches", "--count-matches"):
-        started = time.perf_counter()
-        command = [rg, mode, "--fixed-strings", "--file", patterns.name, str(args.dir)]
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
-        timings[mode] = time.perf_counter() - started
+    # Best of several alternating runs for each: the fairest figure on a machine with other load.
+    runs: list[dict[str, float]] = []
+    timings: dict[str, float] = {}
+    for _ in range(args.runs):
+        runs.append(
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", OURS, str(args.dir)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+        )
+        for mode in ("--files-with-matches", "--count-matches"):
+            started = time.perf_counter()
+            command = [rg, mode, "--fixed-strings", "--file", patterns.name, str(args.dir)]
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+            elapsed = time.perf_counter() - started
+            timings[mode] = min(timings.get(mode, elapsed), elapsed)
     Path(patterns.name).unlink()
+    ours = min(runs, key=lambda run: run["seconds"])
     fastest, counting = timings["--files-with-matches"], timings["--count-matches"]
     print(f"patterns: {len(plan.keywords)} literals; checks: {ours['findings']}")
+    print(f"best of {args.runs} runs each")
     print(f"ripgrep --files-with-matches  {fastest:6.2f} s")
     print(f"ripgrep --count-matches       {counting:6.2f} s")
     print(

@@ -1,8 +1,9 @@
 """Bounded, symlink-proof reads inside one repository root.
 
-Every read opens the last path component with O_NOFOLLOW and checks, once per folder, that the
-folder's real location is inside the root, so a symlink planted anywhere on the way cannot make
-us open a file outside the repository. Reads stop at a per-file cap and a total budget.
+Every folder is opened one component at a time from the root with O_NOFOLLOW, and every file
+is opened relative to its folder's descriptor with O_NOFOLLOW: a symlink planted anywhere on
+the way (or swapped in while we read) makes the open fail instead of leading outside the
+repository. Reads stop at a per-file cap and a total budget.
 """
 
 from __future__ import annotations
@@ -10,50 +11,93 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 BINARY_PROBE = 8192
-_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+MAX_OPEN_FOLDERS = 64
+"""Folder descriptors kept open; the listing is sorted, so recent folders are the ones reused."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+_FOLDER_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0)
 
 
 class ReadRefused(Exception):
     """The file was not read; the message says why (shown as a skipped file)."""
 
 
-@dataclass
 class BoundedReader:
-    root: Path
-    max_file_bytes: int = MAX_FILE_BYTES
-    budget: int = MAX_TOTAL_BYTES
-    spent: int = 0
-    _safe_folders: dict[str, bool] = field(default_factory=dict)
+    """Reads files of one repository; use it as a context manager so descriptors get closed."""
 
-    def __post_init__(self) -> None:
-        self.root = Path(os.path.realpath(self.root))
-        self._prefix = str(self.root) + os.sep  # plain strings: this runs once per file
+    def __init__(
+        self, root: Path, max_file_bytes: int = MAX_FILE_BYTES, budget: int = MAX_TOTAL_BYTES
+    ) -> None:
+        self.max_file_bytes = max_file_bytes
+        self.budget = budget
+        self.spent = 0
+        self._root_fd = os.open(root, _FOLDER_FLAGS)
+        self._folders: dict[str, int | str] = {}
+        """Open descriptors by folder path, or why the folder cannot be opened."""
 
-    def _folder_is_inside(self, relative_folder: str) -> bool:
-        known = self._safe_folders.get(relative_folder)
-        if known is None:
-            real = os.path.realpath(self._prefix + relative_folder)
-            known = real == str(self.root) or real.startswith(self._prefix)
-            self._safe_folders[relative_folder] = known
-        return known
+    def __enter__(self) -> BoundedReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._forget_folders()
+        os.close(self._root_fd)
+
+    def _forget_folders(self) -> None:
+        for fd in self._folders.values():
+            if isinstance(fd, int):
+                os.close(fd)
+        self._folders.clear()
+
+    def _folder(self, folder: str) -> int | str:
+        """The descriptor of ``folder`` (relative to the root), opened without following links,
+        or the reason it cannot be opened."""
+        if not folder:
+            return self._root_fd
+        fd = self._folders.get(folder)
+        if fd is None:
+            if len(self._folders) >= MAX_OPEN_FOLDERS:
+                self._forget_folders()
+            parent, _, name = folder.rpartition("/")
+            fd = self._folder(parent)
+            if isinstance(fd, int):
+                try:
+                    fd = os.open(name, _FOLDER_FLAGS, dir_fd=fd)
+                except OSError as exc:
+                    link = exc.errno in (errno.ELOOP, errno.ENOTDIR)
+                    fd = (
+                        "its folder is a link, not followed"
+                        if link
+                        else f"its folder: {exc.strerror}"
+                    )
+            self._folders[folder] = fd
+        return fd
 
     def read(self, relative: str, limit: int | None = None, cap: int | None = None) -> bytes:
         """A regular file inside the root: whole if within ``cap`` (default: the per-file cap),
         or only its first ``limit`` bytes when a limit is given."""
         if relative.startswith("/") or "/../" in f"/{relative}/":
             raise ReadRefused("path leaves the repository")
-        folder = relative.rpartition("/")[0]
-        if not self._folder_is_inside(folder):
-            raise ReadRefused("its folder is a link to outside the repository")
+        folder, _, name = relative.rpartition("/")
+        folder_fd = self._folder(folder)
+        if isinstance(folder_fd, str):
+            raise ReadRefused(folder_fd)
         cap = (cap or self.max_file_bytes) if limit is None else limit
         try:
-            fd = os.open(self._prefix + relative, _FLAGS)
+            fd = os.open(name, _FILE_FLAGS, dir_fd=folder_fd)
         except OSError as exc:
             reason = "a symlink" if exc.errno == errno.ELOOP else exc.strerror or "cannot be opened"
             raise ReadRefused(reason) from None
@@ -70,6 +114,8 @@ class BoundedReader:
             if len(data) < min(info.st_size, cap):
                 data += _read_all(fd, cap - len(data))
             data = data[:cap]
+        except OSError as exc:
+            raise ReadRefused(exc.strerror or "cannot be read") from None
         finally:
             os.close(fd)
         self.spent += len(data)

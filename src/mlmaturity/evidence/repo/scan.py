@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import sys
 from array import array
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from mlmaturity.evidence.repo.snapshot import (
     Hit,
     Notebook,
     Snapshot,
-    globs_regex,
+    glob_regex,
     line_hit,
     suffix_of,
 )
@@ -72,10 +73,11 @@ def _notebook(path: str, data: bytes) -> tuple[Notebook, bytes]:
     for cell in code_cells:
         source = cell.get("source", "")
         text = "".join(source) if isinstance(source, list) else str(source)
-        # `%pip …` or `!ls` are not Python; keep the line so line counts stay right.
-        sources.append(
-            "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in text.splitlines())
-        )
+        if "%" in text or "!" in text:
+            # `%pip …` or `!ls` are not Python; blank the line so line counts stay right.
+            lines = text.split("\n")
+            text = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
+        sources.append(text.removesuffix("\n"))
     code = "\n".join(sources)
     shape = Notebook(
         path=path,
@@ -92,16 +94,23 @@ def scan_repository(
     """Read and search every file once; large repositories are split across ``workers`` processes."""
     listing = list_files(root)
     snapshot = Snapshot(name=name, root=root, files=listing.files, skipped=list(listing.skipped))
-    chunks = 1 if len(listing.files) < PARALLEL_MIN_FILES else max(1, workers)
+    files = listing.files
+    # Which files the checks read whole: one regex pass over all paths, then a set lookup per file.
+    keep = frozenset(snapshot.paths_matching(_whole_path_regex(plan.reads)))
+    chunks = 1 if len(files) < PARALLEL_MIN_FILES else max(1, workers)
     if chunks == 1:
-        parts = [_scan_part(root, listing.files, 0, 1, plan)]
+        parts = [_scan_part(root, files, 0, 1, plan, keep)]
     else:
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with ProcessPoolExecutor(chunks, mp_context=context) as pool:
-            # Interleaved, so that a folder of large notebooks does not land on one worker.
-            files = listing.files
-            jobs = [pool.submit(_scan_part, root, files, i, chunks, plan) for i in range(chunks)]
-            parts = [job.result() for job in jobs]
+        with ProcessPoolExecutor(chunks - 1, mp_context=context) as pool:
+            # Interleaved, so that a folder of large notebooks does not land on one worker;
+            # this process scans the first share itself while the others run.
+            jobs = [
+                pool.submit(_scan_part, root, files, i, chunks, plan, keep)
+                for i in range(1, chunks)
+            ]
+            parts = [_scan_part(root, files, 0, chunks, plan, keep)]
+            parts += [job.result() for job in jobs]
     _merge(snapshot, parts)
     to_parse = [item for part in parts for item in part.to_parse]
     facts, failed = parse_all(to_parse, workers=workers)
@@ -128,29 +137,47 @@ class _Part:
     secrets: list[SecretHit] = field(default_factory=list)
 
 
-def _scan_part(root: Path, files: list[str], start: int, step: int, plan: ScanPlan) -> _Part:
-    """Scan ``files[start::step]`` (one worker's interleaved share)."""
+def _whole_path_regex(globs: Sequence[str]) -> re.Pattern[str]:
+    """The checks' globs as one regex matching whole paths, one per line of the joined listing."""
+    parts = [glob_regex(g).pattern.removesuffix(r"\Z") for g in globs]
+    return re.compile("^(?:" + "|".join(parts) + ")$" if parts else "(?!)", re.I | re.M)
+
+
+def _scan_part(
+    root: Path, files: list[str], start: int, step: int, plan: ScanPlan, keep: frozenset[str]
+) -> _Part:
+    """Scan ``files[start::step]`` (one worker's interleaved share).
+
+    This loop runs once per file: lookups are hoisted into locals on purpose.
+    """
     part = _Part()
-    scanner = _Scanner(part, plan)
-    reader = BoundedReader(root)
-    for position in range(start, len(files), step):
+    scanner = _Scanner(part, plan, keep)
+    with BoundedReader(root) as reader:
+        _scan_files(reader, scanner, files, range(start, len(files), step))
+    return part
+
+
+def _scan_files(
+    reader: BoundedReader, scanner: _Scanner, files: list[str], positions: range
+) -> None:
+    part = scanner.part
+    read, take, skipped, magic = reader.read, scanner.take, part.skipped, part.magic
+    for position in positions:
         path = files[position]
-        scanner.position = position
         suffix = suffix_of(path)
         try:
             if suffix in NOT_TEXT:
                 if suffix in MODEL_SUFFIXES:
-                    part.magic[path] = reader.read(path, limit=MODEL_MAGIC_BYTES)
+                    magic[path] = read(path, limit=MODEL_MAGIC_BYTES)
                 continue
-            data = reader.read(path, cap=MAX_NOTEBOOK_BYTES if suffix == ".ipynb" else None)
+            data = read(path, cap=MAX_NOTEBOOK_BYTES if suffix == ".ipynb" else None)
         except ReadRefused as exc:
-            part.skipped.append(Skipped(path, str(exc)))
+            skipped.append(Skipped(path, str(exc)))
             continue
         if is_binary(data):
-            part.skipped.append(Skipped(path, "binary content, not read as text"))
+            skipped.append(Skipped(path, "binary content, not read as text"))
             continue
-        scanner.take(path, suffix, data)
-    return part
+        take(position, path, suffix, data)
 
 
 def _merge(snapshot: Snapshot, parts: list[_Part]) -> None:
@@ -177,19 +204,19 @@ def _merge(snapshot: Snapshot, parts: list[_Part]) -> None:
 class _Scanner:
     """Searches each file's text once and keeps what the checks asked for."""
 
-    def __init__(self, part: _Part, plan: ScanPlan) -> None:
+    def __init__(self, part: _Part, plan: ScanPlan, keep: frozenset[str]) -> None:
         self.part = part
         self.keywords = plan.keywords
         self.automaton = _automaton(tuple(plan.keywords))
-        self.reads = globs_regex(plan.reads)
+        self.keep = keep
         self.full: set[int] = set()  # keywords that have all the example lines they need
-        self.position = 0  # of the current file in the listing
         self.triggers = {plan.keywords.index(t) for t in PARSE_TRIGGERS}
         self.secret_prefixes = {plan.keywords.index(p) for p in SECRET_PREFIXES}
 
-    def take(self, path: str, suffix: str, data: bytes) -> None:
+    def take(self, position: int, path: str, suffix: str, data: bytes) -> None:
+        """Search one file's text; ``position`` is its place in the listing."""
         part = self.part
-        if self.reads.match(path):
+        if path in self.keep:
             part.texts[path] = data.decode("utf-8", "replace")
         if suffix == ".ipynb":
             try:
@@ -202,7 +229,7 @@ class _Scanner:
         if self.automaton is not None:
             matches = self.automaton.find_matches_as_indexes(data, overlapping=True)
             if matches:
-                found = self._record(path, data, matches)
+                found = self._record(position, path, data, matches)
         if found & self.secret_prefixes:
             part.secrets.extend(find_secrets(path, data))
         if suffix == ".py":
@@ -210,14 +237,16 @@ class _Scanner:
         if suffix in (".py", ".ipynb") and found & self.triggers:
             part.to_parse.append((path, data))
 
-    def _record(self, path: str, data: bytes, matches: list[tuple[int, int, int]]) -> set[int]:
+    def _record(
+        self, position: int, path: str, data: bytes, matches: list[tuple[int, int, int]]
+    ) -> set[int]:
         """Every file a keyword is in, and the first line of it in each file (until enough)."""
         first: dict[int, int] = {}
         for index, start, _ in reversed(matches):
             first[index] = start
         for index, start in first.items():
             keyword = self.keywords[index]
-            self.part.hit_files.setdefault(keyword, array("I")).append(self.position)
+            self.part.hit_files.setdefault(keyword, array("I")).append(position)
             if index in self.full:
                 continue
             kept = self.part.hits.setdefault(keyword, [])
