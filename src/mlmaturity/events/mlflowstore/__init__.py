@@ -1,0 +1,1 @@
+"""The MLflow collector: tracking and registry stores read without ever writing to them."""

@@ -1,0 +1,93 @@
+"""The ``mlflow`` source kind: each entry is a tracking URI or an ``mlruns`` folder.
+
+SQL URIs (``sqlite:///…``, ``postgresql://…``, ``mysql://…``) are read with read-only SQL; a
+path to a ``.db``/``.sqlite`` file is the same as its ``sqlite:///`` URI; ``http(s)://`` servers
+and ``mlruns`` folders are read through the MLflow client. A store that cannot be read makes
+its checks ``error`` findings with the reason and a note: the rest of the collection goes on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mlmaturity.events.mlflowstore.checks import MlflowEvidence
+from mlmaturity.events.mlflowstore.derive import derive, metric_globs, wanted_tags
+from mlmaturity.events.mlflowstore.records import StoreContents
+from mlmaturity.events.mlflowstore.sql import StoreError, is_sql_uri, read_sql_store, redact_uri
+from mlmaturity.evidence.collectors import Collected, TeamSources, collector
+from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.evidence.registry import registered_checks
+from mlmaturity.workspace import MlflowSettings
+
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def tracking_uri(entry: str, base: Path) -> str:
+    """The URI to read for a workspace entry; relative paths start at the workspace folder."""
+    scheme = entry.split(":", 1)[0].lower() if "://" in entry else ""
+    if scheme == "sqlite":
+        path = entry.split(":///", 1)[1] if ":///" in entry else ""
+        if path and not path.startswith("/"):
+            return f"sqlite:///{(base / path).resolve()}"
+        return entry
+    if scheme:
+        return entry
+    local = (base / entry).resolve()
+    if local.suffix.lower() in SQLITE_SUFFIXES:
+        return f"sqlite:///{local}"
+    return local.as_uri()
+
+
+def read_store(uri: str, settings: MlflowSettings) -> StoreContents:
+    if is_sql_uri(uri):
+        return read_sql_store(uri, wanted_tags(settings), metric_globs(settings))
+    if uri.startswith("file:"):
+        folder = Path(uri.removeprefix("file://"))
+        if not folder.is_dir():
+            raise StoreError(f"no mlruns folder at {folder}")
+    elif not uri.startswith(("http://", "https://")):
+        raise StoreError(
+            "not a tracking URI mlmaturity reads: use sqlite:///, postgresql://, mysql://, "
+            "http(s):// or a path to an mlruns folder"
+        )
+    from mlmaturity.events.mlflowstore.client import read_with_client
+
+    return read_with_client(uri, wanted_tags(settings), metric_globs(settings))
+
+
+def _earlier_snapshots(base: Path, team: str, source: str) -> list[dict[str, Any]]:
+    from mlmaturity.events.store import EventStore
+
+    stored = EventStore.for_workspace(base).read("registry_snapshots")
+    if stored is None:
+        return []
+    return [r for r in stored.to_pylist() if r["team"] == team and r["source"] == source]
+
+
+@collector("mlflow")
+def collect_mlflow(sources: TeamSources) -> Collected:
+    settings = sources.settings.get("mlflow") or MlflowSettings()
+    checks = registered_checks("mlflow")
+    gathered = Collected()
+    for entry in sources.entries:
+        source = redact_uri(entry)
+        try:
+            contents = read_store(tracking_uri(entry, sources.base), settings)
+        except StoreError as exc:
+            gathered.notes.append(f"mlflow {source}: unavailable: {exc}")
+            gathered.findings += [
+                Finding(
+                    check=c,
+                    subject=source,
+                    outcome=Outcome.ERROR,
+                    detail=f"store unavailable: {exc}",
+                )
+                for c in checks
+            ]
+            continue
+        evidence = MlflowEvidence(contents, settings)
+        gathered.findings += [spec.finding(evidence, source) for spec in checks.values()]
+        earlier = _earlier_snapshots(sources.base, sources.team, source)
+        gathered.merge(Collected(events=derive(contents, settings, sources.team, source, earlier)))
+    return gathered

@@ -1,0 +1,254 @@
+"""Event rows from an MLflow store: training runs, evaluations, model versions, deployments.
+
+MLflow keeps no history of aliases or stages. Each collection therefore stores a snapshot of
+which versions are in production, and deployments are derived from the differences between
+consecutive snapshots: a model's production version moving up is a deployment, moving back to
+an older version is a rollback. The time of such a deployment is that of the collection that
+first saw it (collect often to make it precise); a version tag naming its deployment time
+(``deployed_at`` by default) is exact and wins. The first snapshot of a model dates its
+production version by the version's last update in the registry, the best MLflow knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+from typing import Any
+
+from mlmaturity.events.mlflowstore.records import (
+    GIT_COMMIT_TAG,
+    SOURCE_TYPE_TAG,
+    Run,
+    StoreContents,
+    Version,
+)
+from mlmaturity.workspace import MlflowSettings
+
+TRIGGERS = ("manual", "scheduled", "drift", "ci", "automated")
+"""How a training run started; ``automated`` is automation of an unknown kind (a service account)."""
+NOTHING_IN_PRODUCTION = "none"
+TRUE_VALUES = ("true", "yes", "1", "y")
+
+
+def wanted_tags(settings: MlflowSettings) -> list[str]:
+    """The run tags the collector reads; everything else stays in the store."""
+    keys = {GIT_COMMIT_TAG, SOURCE_TYPE_TAG, settings.trigger_tag}
+    return sorted(keys | set(settings.scheduler_tags) | set(settings.ci_tags))
+
+
+def metric_globs(settings: MlflowSettings) -> list[str]:
+    """Metric names worth reading: the role patterns and the bare quality metric names."""
+    globs = [
+        *settings.holdout_metrics,
+        *settings.validation_metrics,
+        *settings.train_metrics,
+        *settings.quality_metrics,
+    ]
+    return list(dict.fromkeys(globs))
+
+
+def trigger_of(run: Run, settings: MlflowSettings, service_accounts: re.Pattern[str]) -> str:
+    """Who started a run: an explicit tag, then CI tags, scheduler tags, a job source, a
+    service account; a person otherwise."""
+    named = run.tags.get(settings.trigger_tag, "").strip().lower()
+    if named in TRIGGERS:
+        return named
+    if any(tag in run.tags for tag in settings.ci_tags):
+        return "ci"
+    if any(tag in run.tags for tag in settings.scheduler_tags):
+        return "scheduled"
+    source_type = (run.tags.get(SOURCE_TYPE_TAG) or run.source_type).upper()
+    if source_type == "JOB":
+        return "scheduled"
+    if run.user and service_accounts.search(run.user):
+        return "automated"
+    return "manual"
+
+
+def metric_role(name: str, run: Run, settings: MlflowSettings) -> str | None:
+    """Which data a metric was measured on, by its name, or by the run's input datasets."""
+    lowered = name.lower()
+    for role, globs in (
+        ("holdout", settings.holdout_metrics),
+        ("validation", settings.validation_metrics),
+        ("train", settings.train_metrics),
+    ):
+        if any(fnmatchcase(lowered, g.lower()) for g in globs):
+            return role
+    holdout_only = run.dataset_contexts and all(
+        c in settings.holdout_contexts for c in run.dataset_contexts
+    )
+    if holdout_only and lowered in (m.lower() for m in settings.quality_metrics):
+        return "holdout"
+    return None
+
+
+def in_production(version: Version, settings: MlflowSettings) -> list[str]:
+    """The labels that put a version in production (aliases, a legacy stage, a tag)."""
+    labels = [f"alias:{a}" for a in version.aliases if a in settings.production_aliases]
+    if version.stage in settings.production_stages:
+        labels.append(f"stage:{version.stage}")
+    tag = settings.production_tag
+    if tag and version.tags.get(tag, "").strip().lower() in TRUE_VALUES:
+        labels.append(f"tag:{tag}")
+    return labels
+
+
+def derive(
+    contents: StoreContents,
+    settings: MlflowSettings,
+    team: str,
+    source: str,
+    earlier_snapshots: Sequence[dict[str, Any]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Every event row one collection of a store yields, given the snapshots stored before."""
+    common = {"team": team, "source": source}
+    service_accounts = re.compile(settings.service_accounts)
+    model_of_run: dict[str, str] = {}
+    versions_of_run: dict[str, list[Version]] = {}
+    for version in contents.versions:
+        if version.run_id:
+            model_of_run.setdefault(version.run_id, version.model)
+            versions_of_run.setdefault(version.run_id, []).append(version)
+    training = [
+        {
+            "run_id": run.run_id,
+            "model": model_of_run.get(run.run_id),
+            "started_at": run.started_at,
+            "ended_at": run.ended_at,
+            "status": run.status,
+            "trigger": trigger_of(run, settings, service_accounts),
+            "commit": run.tags.get(GIT_COMMIT_TAG),
+            "user": run.user,
+            **common,
+        }
+        for run in contents.runs
+    ]
+    evaluations = []
+    for run in contents.runs:
+        for metric, value in sorted(run.metrics.items()):
+            role = metric_role(metric, run, settings)
+            if role is None:
+                continue
+            produced: list[Version | None] = [*versions_of_run.get(run.run_id, [])] or [None]
+            for made in produced:
+                evaluations.append(
+                    {
+                        "at": run.ended_at or run.started_at,
+                        "model": made.model if made else "",
+                        "version": made.version if made else "",
+                        "run_id": run.run_id,
+                        "metric": metric,
+                        "value": value,
+                        "dataset_role": role,
+                        **common,
+                    }
+                )
+    now = contents.collected_at
+    versions = []
+    snapshot = []
+    for version in contents.versions:
+        labels = in_production(version, settings)
+        versions.append(
+            {
+                "created_at": version.created_at,
+                "model": version.model,
+                "version": version.version,
+                "run_id": version.run_id,
+                "aliases": ",".join(version.aliases),
+                "stage": version.stage,
+                "status": version.status,
+                "in_production": bool(labels),
+                "collected_at": now,
+                **common,
+            }
+        )
+        snapshot += [
+            {
+                "collected_at": now,
+                "model": version.model,
+                "version": version.version,
+                "label": label,
+            }
+            for label in labels
+        ]
+    in_use = {row["model"] for row in snapshot}
+    snapshot += [
+        {"collected_at": now, "model": model, "version": "", "label": NOTHING_IN_PRODUCTION}
+        for model in sorted({v.model for v in contents.versions} - in_use)
+    ]
+    snapshots = [dict(row) for row in earlier_snapshots] + [{**r, **common} for r in snapshot]
+    return {
+        "training_runs": training,
+        "evaluations": evaluations,
+        "model_versions": versions,
+        "registry_snapshots": snapshots,
+        "deployments": deployments(contents.versions, snapshots, settings, common),
+    }
+
+
+def _order(version: str) -> tuple[int, str]:
+    return (int(version), "") if version.isdigit() else (-1, version)
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def deployments(
+    versions: Iterable[Version],
+    snapshots: Sequence[dict[str, Any]],
+    settings: MlflowSettings,
+    common: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Production deployments and rollbacks: from version tags, and from snapshot differences."""
+    rows: list[dict[str, Any]] = []
+    registered = {(v.model, v.version): v.created_at for v in versions}
+    tagged: set[tuple[str, str]] = set()
+    for entry in versions:
+        at = _parse_time(entry.tags.get(settings.deployed_at_tag, ""))
+        if at is not None:
+            tagged.add((entry.model, entry.version))
+            rows.append(_deployment(entry.model, entry.version, at, "deploy", common))
+    # The production version of each model at each collection: the newest one labelled.
+    timeline: dict[str, dict[datetime, str]] = {}
+    for row in snapshots:
+        at, model, version = row["collected_at"], row["model"], row["version"]
+        current = timeline.setdefault(model, {}).get(at)
+        if current is None or _order(version) > _order(current):
+            timeline[model][at] = version
+    for model, by_time in timeline.items():
+        previous: str | None = None  # the production version at the collection before
+        for index, at in enumerate(sorted(by_time)):
+            version = by_time[at]
+            if version in ("", previous):
+                previous = version
+                continue
+            kind = "rollback" if previous and _order(version) < _order(previous) else "deploy"
+            # Seen at the very first collection: dated by its registration, a stable lower bound.
+            when = (registered.get((model, version)) or at) if index == 0 else at
+            if kind == "rollback" or (model, version) not in tagged:
+                rows.append(_deployment(model, version, when, kind, common))
+            previous = version
+    return sorted(rows, key=lambda r: (r["model"], r["at"], r["version"]))
+
+
+def _deployment(
+    model: str, version: str, at: datetime, kind: str, common: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "model": model,
+        "version": version,
+        "environment": "production",
+        "at": at,
+        "kind": kind,
+        "automated": None,
+        "commit": None,
+        **common,
+    }

@@ -1,0 +1,375 @@
+"""Read an MLflow backend store (SQLite, PostgreSQL, MySQL) with read-only SQL.
+
+The schema is looked at before anything is read, so stores of every generation are read with
+what they have: before model aliases (MLflow < 2.3), before input datasets (< 2.4), before
+logged models (< 3.0) and MLflow 3. Only ``latest_metrics`` is read, never the full metrics
+history, and only the tags and metric names the collector needs; the filtering runs in the
+database. Every session is read-only: SQLite is opened with ``mode=ro``, PostgreSQL and MySQL
+sessions are put in read-only transaction mode before the first query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from mlmaturity.events.mlflowstore.records import (
+    DATASET_CONTEXT_TAG,
+    LOG_MODEL_HISTORY_TAG,
+    Run,
+    StoreContents,
+    Version,
+    from_millis,
+)
+from mlmaturity.events.mlflowstore.signatures import history_has_signature, mlmodel_has_signature
+
+LOCK_WAIT_SECONDS = 5
+SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mssql")
+
+REQUIRED = {
+    "experiments": ("experiment_id", "name", "lifecycle_stage"),
+    "runs": (
+        "run_uuid", "experiment_id", "status", "start_time", "end_time", "source_type",
+        "user_id", "lifecycle_stage",
+    ),
+    "tags": ("key", "value", "run_uuid"),
+    "latest_metrics": ("key", "value", "run_uuid"),
+}  # fmt: skip
+"""Tables and columns every MLflow tracking store has had since MLflow 1.0."""
+
+
+class StoreError(Exception):
+    """The store cannot be read; the message says why in the user's terms."""
+
+
+def is_sql_uri(uri: str) -> bool:
+    return uri.split(":", 1)[0].split("+", 1)[0].lower() in SQL_SCHEMES
+
+
+def redact_uri(uri: str) -> str:
+    """The URI without its password, for messages and the ``source`` column."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _engine(uri: str) -> Any:
+    """A SQLAlchemy engine whose sessions cannot write."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        url = make_url(uri)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URI: {exc}") from None
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if backend == "sqlite":
+        path = Path(url.database or "")
+        if not url.database or not path.is_file():
+            raise StoreError(f"no SQLite file at {path}")
+        read_only = f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true"
+        engine = create_engine(read_only, connect_args={"timeout": LOCK_WAIT_SECONDS})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_read_only(connection: Any, _: Any) -> None:
+            connection.execute("PRAGMA query_only = ON")
+
+        return engine
+    # MLflow users write plain postgresql:// or mysql://; use the drivers we ship with.
+    if backend == "postgresql" and driver in ("psycopg2", ""):
+        url = url.set(drivername="postgresql+psycopg")
+    if backend == "mysql" and driver in ("mysqldb", ""):
+        url = url.set(drivername="mysql+pymysql")
+    try:
+        if backend == "postgresql":
+            options = "-c default_transaction_read_only=on -c statement_timeout=300000"
+            engine = create_engine(url, connect_args={"options": options, "connect_timeout": 10})
+        elif backend == "mysql":
+            engine = create_engine(url, connect_args={"connect_timeout": 10})
+
+            @event.listens_for(engine, "connect")
+            def _mysql_read_only(connection: Any, _: Any) -> None:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET SESSION TRANSACTION READ ONLY")
+
+        else:
+            raise StoreError(f"{backend} stores are not supported; use SQLite, PostgreSQL or MySQL")
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        extra = "postgres" if backend == "postgresql" else "mysql"
+        raise StoreError(
+            f"the database driver is not installed ({exc}): pip install 'mlmaturity[{extra}]'"
+        ) from None
+    return engine
+
+
+def read_sql_store(
+    uri: str, wanted_tags: Sequence[str], metric_globs: Sequence[str]
+) -> StoreContents:
+    """Everything the collector needs from one SQL store, in a single read-only transaction."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = _engine(uri)
+    try:
+        with engine.connect() as connection:
+            schema = _Schema.of(inspect(connection))
+            return _Reader(connection, schema, redact_uri(uri)).read(wanted_tags, metric_globs)
+    except StoreError:
+        raise
+    except SQLAlchemyError as exc:
+        raise StoreError(_explain(exc)) from None
+    finally:
+        engine.dispose()
+
+
+def _explain(exc: Exception) -> str:
+    """The database's own words, first line only, with a hint for the usual causes."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    lowered = text.lower()
+    if "locked" in lowered:
+        return f"the store is locked by another process ({text}); try again when MLflow is idle"
+    if "not a database" in lowered or "malformed" in lowered:
+        return f"the file is not a readable SQLite database ({text})"
+    if "no such column" in lowered or "unknown column" in lowered or "does not exist" in lowered:
+        return (
+            f"the store's schema is not one mlmaturity knows ({text}); it may be newer than the "
+            "MLflow versions this release reads (up to 3.x)"
+        )
+    return text
+
+
+class _Schema:
+    """Which tables and columns this store has."""
+
+    def __init__(self, columns: dict[str, set[str]], revision: str | None) -> None:
+        self.columns = columns
+        self.revision = revision
+
+    @classmethod
+    def of(cls, inspector: Any) -> _Schema:
+        columns = {
+            table: {c["name"] for c in inspector.get_columns(table)}
+            for table in inspector.get_table_names()
+        }
+        missing = [
+            f"{table}.{column}"
+            for table, needed in REQUIRED.items()
+            for column in needed
+            if column not in columns.get(table, set())
+        ]
+        if "runs" not in columns:
+            raise StoreError("not an MLflow tracking store: it has no 'runs' table")
+        revision = None
+        if "alembic_version" in columns:
+            rows = inspector.bind.exec_driver_sql("SELECT version_num FROM alembic_version")
+            revision = next((r[0] for r in rows), None)
+        if missing:
+            raise StoreError(
+                f"the store's schema (revision {revision or 'unknown'}) lacks "
+                f"{', '.join(missing)}: it is not an MLflow store mlmaturity can read, "
+                "or newer than the MLflow versions this release knows (up to 3.x)"
+            )
+        return cls(columns, revision)
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        present = self.columns.get(table)
+        return present is not None and (column is None or column in present)
+
+    @property
+    def generation(self) -> str:
+        if self.has("logged_models"):
+            return "MLflow 3"
+        if self.has("datasets"):
+            return "MLflow 2.4-2.x"
+        if self.has("registered_model_aliases"):
+            return "MLflow 2.3"
+        if self.has("model_versions"):
+            return "MLflow 1.x-2.2 (registry without aliases)"
+        return "MLflow tracking without a model registry"
+
+
+def _like(glob: str) -> str:
+    """A metric-name glob (``*`` any text) as a LIKE pattern with ``\\`` escapes."""
+    escaped = glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+class _Reader:
+    def __init__(self, connection: Any, schema: _Schema, uri: str) -> None:
+        self.connection = connection
+        self.schema = schema
+        self.uri = uri
+
+    def _rows(self, sql: str, **params: Any) -> Iterable[Any]:
+        from sqlalchemy import bindparam, text
+
+        statement = text(sql)
+        for name, value in params.items():
+            if isinstance(value, (list, tuple)):
+                statement = statement.bindparams(bindparam(name, expanding=True))
+        result: Iterable[Any] = self.connection.execute(statement, params)
+        return result
+
+    def read(self, wanted_tags: Sequence[str], metric_globs: Sequence[str]) -> StoreContents:
+        contents = StoreContents(
+            uri=self.uri,
+            generation=self.schema.generation,
+            collected_at=datetime.now(UTC),
+            tracks_datasets=self.schema.has("inputs") and self.schema.has("datasets"),
+        )
+        runs = self._runs()
+        self._tags(runs, wanted_tags)
+        self._metrics(runs, metric_globs)
+        if contents.tracks_datasets:
+            self._datasets(runs)
+        self._signatures(runs)
+        contents.runs = list(runs.values())
+        if self.schema.has("model_versions"):
+            contents.registered_models = {
+                name: description or ""
+                for name, description in self._rows(
+                    "SELECT name, description FROM registered_models"
+                )
+            }
+            contents.versions = self._versions()
+        return contents
+
+    def _runs(self) -> dict[str, Run]:
+        name = "r.name" if self.schema.has("runs", "name") else "NULL"
+        rows = self._rows(
+            f"""SELECT r.run_uuid, e.name, {name}, r.status, r.start_time, r.end_time,
+                       r.source_type, r.user_id
+                FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id
+                WHERE r.lifecycle_stage = 'active' AND e.lifecycle_stage = 'active'"""
+        )
+        return {
+            row[0]: Run(
+                run_id=row[0],
+                experiment=row[1] or "",
+                name=row[2] or "",
+                status=row[3] or "",
+                started_at=from_millis(row[4]),
+                ended_at=from_millis(row[5]),
+                source_type=row[6] or "",
+                user=row[7] or "",
+            )
+            for row in rows
+        }
+
+    def _tags(self, runs: dict[str, Run], wanted: Sequence[str]) -> None:
+        keys = sorted(set(wanted) | {LOG_MODEL_HISTORY_TAG})
+        for key, value, run_id in self._rows(
+            "SELECT key, value, run_uuid FROM tags WHERE key IN :keys", keys=keys
+        ):
+            run = runs.get(run_id)
+            if run is None:
+                continue
+            if key == LOG_MODEL_HISTORY_TAG:
+                run.logged_model = True
+                run.has_signature = history_has_signature(value)
+            else:
+                run.tags[key] = value or ""
+
+    def _metrics(self, runs: dict[str, Run], globs: Sequence[str]) -> None:
+        if not globs:
+            return
+        where = " OR ".join(f"key LIKE :g{i} ESCAPE '\\'" for i in range(len(globs)))
+        params = {f"g{i}": _like(g) for i, g in enumerate(globs)}
+        nan = ", is_nan" if self.schema.has("latest_metrics", "is_nan") else ", 0"
+        for key, value, run_id, is_nan in self._rows(
+            f"SELECT key, value, run_uuid{nan} FROM latest_metrics WHERE {where}", **params
+        ):
+            run = runs.get(run_id)
+            if run is not None and not is_nan and value is not None:
+                run.metrics[key] = float(value)
+
+    def _datasets(self, runs: dict[str, Run]) -> None:
+        for run_id, context in self._rows(
+            f"""SELECT i.destination_id, t.value
+                FROM inputs i LEFT JOIN input_tags t
+                  ON t.input_uuid = i.input_uuid AND t.name = '{DATASET_CONTEXT_TAG}'
+                WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN'"""
+        ):
+            run = runs.get(run_id)
+            if run is not None:
+                run.dataset_contexts.append((context or "").lower())
+
+    def _signatures(self, runs: dict[str, Run]) -> None:
+        """MLflow 3 keeps the signature in the model's MLmodel file, not in the database:
+        look at it when the artifacts are on this machine; otherwise it stays unknown."""
+        if not self.schema.has("logged_models"):
+            return
+        for run_id, location in self._rows(
+            "SELECT source_run_id, artifact_location FROM logged_models "
+            "WHERE lifecycle_stage = 'active' AND source_run_id IS NOT NULL"
+        ):
+            run = runs.get(run_id)
+            if run is None:
+                continue
+            run.logged_model = True
+            found = mlmodel_has_signature(location or "")
+            if found:
+                run.has_signature = True
+            elif found is False and run.has_signature is None:
+                run.has_signature = False
+
+    def _versions(self) -> list[Version]:
+        schema = self.schema
+        ws = "workspace" if schema.has("model_versions", "workspace") else "'default'"
+        versions: dict[tuple[str, str, str], Version] = {}
+        for row in self._rows(
+            f"""SELECT {ws}, name, version, creation_time, last_updated_time, description,
+                       current_stage, run_id, status
+                FROM model_versions"""
+        ):
+            workspace, name, version = row[0], row[1], str(row[2])
+            versions[(workspace, name, version)] = Version(
+                model=name if workspace == "default" else f"{workspace}/{name}",
+                version=version,
+                created_at=from_millis(row[3]),
+                updated_at=from_millis(row[4]),
+                description=row[5] or "",
+                stage=row[6] or "None",
+                run_id=row[7] or "",
+                status=row[8] or "",
+            )
+        if schema.has("model_version_tags"):
+            tws = "workspace" if schema.has("model_version_tags", "workspace") else "'default'"
+            for workspace, name, version, key, value in self._rows(
+                f"SELECT {tws}, name, version, key, value FROM model_version_tags"
+            ):
+                found = versions.get((workspace, name, str(version)))
+                if found is not None:
+                    found.tags[key] = value or ""
+        if schema.has("registered_model_aliases"):
+            aws = (
+                "workspace" if schema.has("registered_model_aliases", "workspace") else "'default'"
+            )
+            for workspace, name, version, alias in self._rows(
+                f"SELECT {aws}, name, version, alias FROM registered_model_aliases"
+            ):
+                found = versions.get((workspace, name, str(version)))
+                if found is not None:
+                    found.aliases.append(alias)
+        for entry in versions.values():
+            entry.aliases.sort()
+        return sorted(versions.values(), key=lambda v: (v.model, _version_order(v.version)))
+
+
+def _version_order(version: str) -> tuple[int, str]:
+    return (int(version), "") if version.isdigit() else (0, version)
+
+
+def metric_globs(*groups: Iterable[str]) -> list[str]:
+    """All metric-name globs of the settings, deduplicated, in a stable order."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        for glob in group:
+            seen.setdefault(glob, None)
+    return list(seen)
