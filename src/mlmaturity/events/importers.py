@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from mlmaturity.errors import InputError, Problem, read_user_text
 from mlmaturity.events.checks import EventFiles
+from mlmaturity.events.formats import reader_for
 from mlmaturity.events.rows import BusinessMetricRow, DeploymentRow, DriftRow, IncidentRow
 from mlmaturity.evidence.collectors import Collected, TeamSources, collector
 from mlmaturity.evidence.registry import registered_checks
@@ -79,8 +80,10 @@ def _importer(table: str, model: type[BaseModel]) -> Callable[[TeamSources], Col
         events: list[dict[str, Any]] = []
         problems: list[Problem] = []
         for entry in sources.entries:
+            path = sources.base / entry
+            other_format = reader_for(sources.kind, path)  # e.g. DevLake or Evidently JSON
             try:
-                read = read_rows(sources.base / entry, model)
+                read = other_format(path) if other_format else read_rows(path, model)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue

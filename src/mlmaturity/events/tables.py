@@ -42,6 +42,13 @@ TABLES: dict[str, EventTable] = {
             ("model", S), ("opened_at", UTC_TIME), ("resolved_at", UTC_TIME), ("severity", S),
         ),
         _table(
+            "ci_runs",
+            ("team", "repository", "run_id"),
+            ("repository", S), ("workflow", S), ("run_id", S), ("status", S), ("conclusion", S),
+            ("event", S), ("trigger", S), ("branch", S), ("commit", S),
+            ("started_at", UTC_TIME), ("ended_at", UTC_TIME), ("url", S),
+        ),
+        _table(
             "drift",
             ("team", "model", "feature", "window_start", "statistic"),
             ("model", S), ("feature", S), ("window_start", UTC_TIME), ("window_end", UTC_TIME),

@@ -16,6 +16,7 @@ Period = Literal["week", "month", "quarter"]
 TIME_COLUMN = {
     "deployments": "at",
     "incidents": "opened_at",
+    "ci_runs": "started_at",
     "changes": "at",
     "drift": "window_start",
     "costs": "period_start",

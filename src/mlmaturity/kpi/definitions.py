@@ -148,3 +148,19 @@ def cost_per_model(tables: Mapping[str, Any], by: list[str]) -> Any:
     c = tables["costs"]
     c = c.filter(c.model.notnull())
     return c.group_by(by).aggregate(value=c.cost.sum() / c.model.nunique())
+
+
+@kpi(
+    "ci-success-rate",
+    name="CI success rate",
+    unit="%",
+    better="higher",
+    stage="actionable",
+    needs=("ci_runs",),
+)
+def ci_success_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
+    c = tables["ci_runs"]
+    # Only runs that ran to an end count: cancelled and skipped runs say nothing about the code.
+    c = c.filter(c.conclusion.isin(["success", "failure"]))
+    succeeded = (c.conclusion == "success").cast("int64").sum()
+    return c.group_by(by).aggregate(value=100.0 * succeeded / c.count())
