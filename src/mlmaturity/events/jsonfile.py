@@ -7,7 +7,6 @@ starts on: an error can then say "item 3" and point at the line, as the CSV impo
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,6 @@ from pydantic import ValidationError
 from mlmaturity.errors import InputError, Problem, read_user_text
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
-_SPACE = re.compile(r"[ \t\n\r]*")
 
 
 @dataclass(frozen=True)
@@ -50,24 +48,33 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def _skip_space(text: str, position: int) -> int:
+    """The first position at or after ``position`` that is not JSON whitespace."""
+    while position < len(text) and text[position] in " \t\n\r":
+        position += 1
+    return position
+
+
 def _decode(text: str) -> tuple[bool, list[JsonItem]]:
     decoder = json.JSONDecoder()
-    position = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    position = _skip_space(text, 0)
     if not text.startswith("[", position):
         value, end = decoder.raw_decode(text, position)
         _expect_end(text, end)
         return False, [JsonItem(None, _line(text, position), value)]
     items: list[JsonItem] = []
-    position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+    position = _skip_space(text, position + 1)
     if text.startswith("]", position):
         _expect_end(text, position + 1)
         return True, items
+    line, counted = 1, 0  # lines are counted on from the previous item: linear, not quadratic
     while True:
         value, end = decoder.raw_decode(text, position)
-        items.append(JsonItem(len(items), _line(text, position), value))
-        position = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        line, counted = line + text.count("\n", counted, position), position
+        items.append(JsonItem(len(items), line, value))
+        position = _skip_space(text, end)
         if text.startswith(",", position):
-            position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+            position = _skip_space(text, position + 1)
         elif text.startswith("]", position):
             _expect_end(text, position + 1)
             return True, items
@@ -76,7 +83,7 @@ def _decode(text: str) -> tuple[bool, list[JsonItem]]:
 
 
 def _expect_end(text: str, end: int) -> None:
-    rest = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+    rest = _skip_space(text, end)
     if rest != len(text):
         raise json.JSONDecodeError("Extra data", text, rest)
 
