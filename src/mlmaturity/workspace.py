@@ -56,6 +56,68 @@ class CostAllocation(_Strict):
     )
 
 
+class MlflowSettings(_Strict):
+    """How the MLflow collector reads intent from tags, names and aliases."""
+
+    production_aliases: list[str] = Field(
+        default=["champion", "production", "prod"],
+        description="A model version holding one of these aliases is in production.",
+    )
+    production_stages: list[str] = Field(
+        default=["Production"],
+        description="Legacy registry stages that mean in production.",
+    )
+    production_tag: str | None = Field(
+        default=None,
+        description="A model version tag that marks production when its value is true/yes/1.",
+    )
+    deployed_at_tag: str = Field(
+        default="deployed_at",
+        description="A model version tag holding the ISO 8601 time it was deployed to production.",
+    )
+    holdout_metrics: list[str] = Field(
+        default=["test_*", "holdout_*", "*_test", "*_holdout", "test/*", "holdout/*"],
+        description="Metric name globs that are measured on held-out data.",
+    )
+    validation_metrics: list[str] = Field(
+        default=["val_*", "validation_*", "*_val", "*_validation", "val/*", "validation/*"],
+        description="Metric name globs that are measured on validation data.",
+    )
+    train_metrics: list[str] = Field(
+        default=["train_*", "training_*", "*_train", "train/*"],
+        description="Metric name globs that are measured on training data.",
+    )
+    holdout_contexts: list[str] = Field(
+        default=["test", "testing", "holdout", "eval", "evaluation"],
+        description="Input dataset contexts meaning held-out data: a run that logged only such "
+        "datasets has its unprefixed quality metrics counted as held-out.",
+    )
+    quality_metrics: list[str] = Field(
+        default=["accuracy", "accuracy_score", "roc_auc", "auc", "f1", "f1_score", "precision",
+                 "recall", "r2", "r2_score"],
+        description="Metric names (without role prefix) that measure model quality, in order of "
+        "preference for the held-out accuracy KPI.",
+    )  # fmt: skip
+    service_accounts: str = Field(
+        default=r"^(svc[-_.]|bot[-_.]|ci[-_.]|service[-_.]|airflow|jenkins|github-actions|gitlab-ci)",
+        description="A regular expression: runs started by a matching user count as automated.",
+    )
+    scheduler_tags: list[str] = Field(
+        default=["airflow.dag_id", "mlflow.databricks.jobID", "prefect.flow_run_id",
+                 "dagster.run_id", "argo.workflow", "kubeflow.run_id", "schedule"],
+        description="Run tags whose presence means an orchestrator or scheduler started the run.",
+    )  # fmt: skip
+    ci_tags: list[str] = Field(
+        default=["ci", "ci.run_id", "github.run_id", "github_run_id", "gitlab.pipeline_id",
+                 "CI_PIPELINE_ID", "GITHUB_RUN_ID", "jenkins.build", "buildkite.build_id"],
+        description="Run tags whose presence means a CI pipeline started the run.",
+    )  # fmt: skip
+    trigger_tag: str = Field(
+        default="trigger",
+        description="A run tag naming its trigger outright: manual, scheduled, drift or ci.",
+    )
+
+
 class Team(_Strict):
     id: TeamId
     name: str = ""
@@ -83,6 +145,9 @@ class WorkspaceFile(_Strict):
     )
     answers: list[str] = Field(default=[], description="Survey answers files (YAML or CSV).")
     cost_allocation: CostAllocation = CostAllocation()
+    mlflow: MlflowSettings = Field(
+        default=MlflowSettings(), description="How MLflow tags, aliases and metrics are read."
+    )
     teams: Annotated[list[Team], Field(min_length=1)]
 
 

@@ -67,6 +67,30 @@ TABLES: dict[str, EventTable] = {
             ("name", S), ("model", S), ("at", UTC_TIME), ("value", F), ("unit", S),
         ),
         _table(
+            "training_runs",
+            ("team", "source", "run_id"),
+            ("run_id", S), ("model", S), ("started_at", UTC_TIME), ("ended_at", UTC_TIME),
+            ("status", S), ("trigger", S), ("commit", S), ("user", S),
+        ),
+        _table(
+            "evaluations",
+            ("team", "source", "run_id", "model", "version", "metric"),
+            ("at", UTC_TIME), ("model", S), ("version", S), ("run_id", S), ("metric", S),
+            ("value", F), ("dataset_role", S),
+        ),
+        _table(
+            "model_versions",
+            ("team", "source", "model", "version"),
+            ("created_at", UTC_TIME), ("model", S), ("version", S), ("run_id", S),
+            ("aliases", S), ("stage", S), ("status", S), ("in_production", B),
+            ("collected_at", UTC_TIME),
+        ),
+        _table(
+            "registry_snapshots",
+            ("team", "source", "model", "version", "label", "collected_at"),
+            ("collected_at", UTC_TIME), ("model", S), ("version", S), ("label", S),
+        ),
+        _table(
             "changes",
             ("team", "repository", "sha"),
             ("repository", S), ("sha", S), ("at", UTC_TIME), ("author", S),

@@ -87,11 +87,15 @@ def _read(
             runs[run.run_id] = run
     _logged_models(client, list(experiments), runs)
     contents.runs = list(runs.values())
-    contents.registered_models = {
-        m.name: m.description or "" for m in _pages(client.search_registered_models)
-    }
+    models = list(_pages(client.search_registered_models))
+    contents.registered_models = {m.name: m.description or "" for m in models}
+    # Version search results leave aliases out; registered models list them.
+    aliases: dict[tuple[str, str], list[str]] = {}
+    for model in models:
+        for alias, version in (getattr(model, "aliases", None) or {}).items():
+            aliases.setdefault((model.name, str(version)), []).append(alias)
     contents.versions = sorted(
-        (_version(v) for v in _pages(client.search_model_versions)),
+        (_version(v, aliases) for v in _pages(client.search_model_versions)),
         key=lambda v: (v.model, int(v.version) if v.version.isdigit() else 0),
     )
     return contents
@@ -142,7 +146,7 @@ def _logged_models(client: Any, experiment_ids: list[str], runs: dict[str, Run])
             run.has_signature = False
 
 
-def _version(found: Any) -> Version:
+def _version(found: Any, aliases: dict[tuple[str, str], list[str]]) -> Version:
     stage = found.current_stage
     return Version(
         model=found.name,
@@ -153,6 +157,9 @@ def _version(found: Any) -> Version:
         stage=str(stage) if stage else "None",
         status=str(found.status or ""),
         description=found.description or "",
-        aliases=sorted(getattr(found, "aliases", None) or []),
+        aliases=sorted(
+            set(getattr(found, "aliases", None) or [])
+            | set(aliases.get((found.name, str(found.version)), []))
+        ),
         tags=dict(found.tags or {}),
     )

@@ -105,6 +105,14 @@ def derive(
 ) -> dict[str, list[dict[str, Any]]]:
     """Every event row one collection of a store yields, given the snapshots stored before."""
     common = {"team": team, "source": source}
+    commit_of_run = {
+        r.run_id: r.tags[GIT_COMMIT_TAG] for r in contents.runs if r.tags.get(GIT_COMMIT_TAG)
+    }
+    commits = {
+        (v.model, v.version): commit_of_run[v.run_id]
+        for v in contents.versions
+        if v.run_id in commit_of_run
+    }
     service_accounts = re.compile(settings.service_accounts)
     model_of_run: dict[str, str] = {}
     versions_of_run: dict[str, list[Version]] = {}
@@ -185,7 +193,7 @@ def derive(
         "evaluations": evaluations,
         "model_versions": versions,
         "registry_snapshots": snapshots,
-        "deployments": deployments(contents.versions, snapshots, settings, common),
+        "deployments": deployments(contents.versions, snapshots, settings, common, commits),
     }
 
 
@@ -206,8 +214,10 @@ def deployments(
     snapshots: Sequence[dict[str, Any]],
     settings: MlflowSettings,
     common: dict[str, str],
+    commits: dict[tuple[str, str], str],
 ) -> list[dict[str, Any]]:
-    """Production deployments and rollbacks: from version tags, and from snapshot differences."""
+    """Production deployments and rollbacks: from version tags, and from snapshot differences.
+    ``commits`` gives the commit each version was trained from, for lead times."""
     rows: list[dict[str, Any]] = []
     registered = {(v.model, v.version): v.created_at for v in versions}
     tagged: set[tuple[str, str]] = set()
@@ -215,7 +225,8 @@ def deployments(
         at = _parse_time(entry.tags.get(settings.deployed_at_tag, ""))
         if at is not None:
             tagged.add((entry.model, entry.version))
-            rows.append(_deployment(entry.model, entry.version, at, "deploy", common))
+            commit = commits.get((entry.model, entry.version))
+            rows.append(_deployment(entry.model, entry.version, at, "deploy", common, commit))
     # The production version of each model at each collection: the newest one labelled.
     timeline: dict[str, dict[datetime, str]] = {}
     for row in snapshots:
@@ -234,13 +245,19 @@ def deployments(
             # Seen at the very first collection: dated by its registration, a stable lower bound.
             when = (registered.get((model, version)) or at) if index == 0 else at
             if kind == "rollback" or (model, version) not in tagged:
-                rows.append(_deployment(model, version, when, kind, common))
+                commit = commits.get((model, version))
+                rows.append(_deployment(model, version, when, kind, common, commit))
             previous = version
     return sorted(rows, key=lambda r: (r["model"], r["at"], r["version"]))
 
 
 def _deployment(
-    model: str, version: str, at: datetime, kind: str, common: dict[str, str]
+    model: str,
+    version: str,
+    at: datetime,
+    kind: str,
+    common: dict[str, str],
+    commit: str | None,
 ) -> dict[str, Any]:
     return {
         "model": model,
@@ -249,6 +266,6 @@ def _deployment(
         "at": at,
         "kind": kind,
         "automated": None,
-        "commit": None,
+        "commit": commit,
         **common,
     }

@@ -195,8 +195,9 @@ class _Schema:
 
 
 def _like(glob: str) -> str:
-    """A metric-name glob (``*`` any text) as a LIKE pattern with ``\\`` escapes."""
-    escaped = glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """A metric-name glob (``*`` any text) as a LIKE pattern escaped with ``!`` (a backslash
+    would itself need escaping in MySQL's string literals)."""
+    escaped = glob.replace("!", "!!").replace("%", "!%").replace("_", "!_")
     return escaped.replace("*", "%")
 
 
@@ -205,6 +206,9 @@ class _Reader:
         self.connection = connection
         self.schema = schema
         self.uri = uri
+        # `key` is a reserved word in MySQL: column names are quoted as the dialect requires.
+        quote = connection.dialect.identifier_preparer.quote_identifier
+        self.key, self.value = quote("key"), quote("value")
 
     def _rows(self, sql: str, **params: Any) -> Iterable[Any]:
         from sqlalchemy import bindparam, text
@@ -265,7 +269,8 @@ class _Reader:
     def _tags(self, runs: dict[str, Run], wanted: Sequence[str]) -> None:
         keys = sorted(set(wanted) | {LOG_MODEL_HISTORY_TAG})
         for key, value, run_id in self._rows(
-            "SELECT key, value, run_uuid FROM tags WHERE key IN :keys", keys=keys
+            f"SELECT {self.key}, {self.value}, run_uuid FROM tags WHERE {self.key} IN :keys",
+            keys=keys,
         ):
             run = runs.get(run_id)
             if run is None:
@@ -279,11 +284,12 @@ class _Reader:
     def _metrics(self, runs: dict[str, Run], globs: Sequence[str]) -> None:
         if not globs:
             return
-        where = " OR ".join(f"key LIKE :g{i} ESCAPE '\\'" for i in range(len(globs)))
+        where = " OR ".join(f"{self.key} LIKE :g{i} ESCAPE '!'" for i in range(len(globs)))
         params = {f"g{i}": _like(g) for i, g in enumerate(globs)}
         nan = ", is_nan" if self.schema.has("latest_metrics", "is_nan") else ", 0"
         for key, value, run_id, is_nan in self._rows(
-            f"SELECT key, value, run_uuid{nan} FROM latest_metrics WHERE {where}", **params
+            f"SELECT {self.key}, {self.value}, run_uuid{nan} FROM latest_metrics WHERE {where}",
+            **params,
         ):
             run = runs.get(run_id)
             if run is not None and not is_nan and value is not None:
@@ -291,7 +297,7 @@ class _Reader:
 
     def _datasets(self, runs: dict[str, Run]) -> None:
         for run_id, context in self._rows(
-            f"""SELECT i.destination_id, t.value
+            f"""SELECT i.destination_id, t.{self.value}
                 FROM inputs i LEFT JOIN input_tags t
                   ON t.input_uuid = i.input_uuid AND t.name = '{DATASET_CONTEXT_TAG}'
                 WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN'"""
@@ -342,7 +348,7 @@ class _Reader:
         if schema.has("model_version_tags"):
             tws = "workspace" if schema.has("model_version_tags", "workspace") else "'default'"
             for workspace, name, version, key, value in self._rows(
-                f"SELECT {tws}, name, version, key, value FROM model_version_tags"
+                f"SELECT {tws}, name, version, {self.key}, {self.value} FROM model_version_tags"
             ):
                 found = versions.get((workspace, name, str(version)))
                 if found is not None:

@@ -1,0 +1,48 @@
+"""The same collector on MLflow stores in PostgreSQL and MariaDB, written by the real client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from mlmaturity.collect import collect_workspace
+from mlmaturity.events.mlflowstore.sql import _engine
+from tests.kpi.workspaces import stored
+from tests.mlflow.conftest import Store
+from tests.mlflow.helpers import by_run_name, findings, make_workspace
+from tests.mlflow.test_collector import EVALUATIONS, TRIGGERS
+
+
+def test_a_server_store_gives_what_the_sqlite_store_gives(server_store: Store, tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", server_store.uri)
+
+    summary = collect_workspace(root)
+    found, notes = findings(root)
+
+    assert summary.notes == notes == []
+    assert by_run_name(stored(root, "training_runs"), server_store.runs, "trigger") == TRIGGERS
+    evaluations = {
+        (r["model"], r["version"], r["metric"], r["dataset_role"], r["value"])
+        for r in stored(root, "evaluations")
+    }
+    assert evaluations == EVALUATIONS
+    versions = stored(root, "model_versions")
+    assert {(r["model"], r["version"]) for r in versions if r["in_production"]} == {
+        ("fraud", "2"),
+        ("churn", "1"),
+    }
+    assert found["mlflow-production-approved"].outcome == "fail"
+    assert found["mlflow-runs-have-commit"].detail.startswith("4 of 5")
+
+
+def test_the_collector_session_cannot_write(server_store: Store) -> None:
+    engine = _engine(server_store.uri)
+    try:
+        with engine.connect() as connection, pytest.raises(SQLAlchemyError) as refused:
+            connection.execute(text("UPDATE experiments SET name = 'changed'"))
+    finally:
+        engine.dispose()
+    assert "read-only" in str(refused.value).lower() or "read only" in str(refused.value).lower()
