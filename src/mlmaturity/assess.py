@@ -52,7 +52,7 @@ def kpi_snapshot(
     workspace: Workspace, gathered: list[Collected], today: date
 ) -> dict[str | None, list[KpiResult]]:
     """Store the collected events, then the KPIs of the last months per team (None: the org)."""
-    if not any(rows for g in gathered for rows in g.events.values()):
+    if not any(g.events for g in gathered):
         return {}
     from mlmaturity.events.store import EventStore
     from mlmaturity.kpi.compute import compute_kpis
@@ -66,7 +66,8 @@ def kpi_snapshot(
     month = today.month - KPI_PERIODS + 1
     since = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
     teams = [t.id for t in workspace.spec.teams]
-    values = compute_kpis(EventStore.for_workspace(workspace.root), teams, since, today, "month")
+    store = EventStore.for_workspace(workspace.root)
+    values = compute_kpis(store, teams, since, today, "month", today=today)
     snapshot: dict[str | None, list[KpiResult]] = {}
     for v in values:
         result = KpiResult(

@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 
 
-def _mode_for_new_file() -> int:
+def new_file_mode() -> int:
+    """The mode ``open`` would give a new file under the current umask (mkstemp gives 0600)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
@@ -24,7 +25,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         info = target.stat()
     except FileNotFoundError:
-        mode = _mode_for_new_file()
+        mode = new_file_mode()
     else:
         if not stat.S_ISREG(info.st_mode):
             raise IsADirectoryError(21, "not a regular file", str(path))

@@ -252,7 +252,7 @@ def kpi(
     """Compute the KPIs per team and for the organization, per period.
 
     Reads the event store written by `mlmaturity collect`. A KPI whose inputs are missing
-    says what it needs.
+    says what it needs. At most 1000 periods; days still to come are not counted.
     """
     from datetime import date, timedelta
 
@@ -276,9 +276,8 @@ def kpi(
         raise InputError.single("--since", "comes after --until")
     loaded = load_workspace(workspace)
     teams = {t.id: t.title for t in loaded.spec.teams}
-    values = compute_kpis(
-        EventStore.for_workspace(loaded.root), list(teams), first, last, period.value
-    )
+    store = EventStore.for_workspace(loaded.root)
+    values = compute_kpis(store, list(teams), first, last, period.value, today=today)
     if format is KpiFormat.json:
         text = kpi_json(values)
     else:

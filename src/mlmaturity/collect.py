@@ -1,26 +1,78 @@
-"""Collection: run every team's collectors; findings go to scoring, events to the event store."""
+"""Collection: run every team's collectors; findings go to scoring, events to the event store.
+
+The store then holds what the workspace's sources yield now: an edited or deleted row, an
+emptied file or a source no longer listed leaves nothing behind (only tables marked
+``accumulates`` keep older rows, while their source is listed).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from mlmaturity.errors import InputError
+from mlmaturity.errors import InputError, Problem
+from mlmaturity.events.records import source_name
 from mlmaturity.evidence.annotate import annotate
 from mlmaturity.evidence.collectors import Collected, TeamSources, collect
-from mlmaturity.workspace import Team, Workspace, load_workspace
+from mlmaturity.workspace import SourceKind, Team, Workspace, load_workspace
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+ONE_TEAM_KINDS: tuple[SourceKind, ...] = ("deployments", "incidents", "drift", "business_metrics")
+"""Event files whose rows belong to the team that lists them: two teams may not list one."""
 
 
 def collect_team(workspace: Workspace, team: Team) -> Collected:
     """Run each source kind's collector for one team and gather what they found."""
     gathered = Collected()
+    settings = collection_settings(workspace, team)
     for kind, entries in workspace.sources(team).items():
-        settings = {"cost_allocation": workspace.spec.cost_allocation}
         sources = TeamSources(team.id, kind, entries, workspace.root, str(workspace.path), settings)
         gathered.merge(collect(sources))
     if team.annotations:
         gathered.findings = [annotate(f, team.annotations) for f in gathered.findings]
     return gathered
+
+
+def collection_settings(workspace: Workspace, team: Team) -> dict[str, Any]:
+    """What collectors need to know beyond one team's entries of one kind."""
+    cost_files: dict[str, list[str]] = defaultdict(list)
+    for other in workspace.spec.teams:
+        for entry in other.sources.costs:
+            listed_by = cost_files[source_name(workspace.root, entry)]
+            if other.id not in listed_by:
+                listed_by.append(other.id)
+    return {
+        "cost_allocation": workspace.spec.cost_allocation,
+        "teams": [t.id for t in workspace.spec.teams],
+        "cost_files": dict(cost_files),
+        "source_kinds": list(workspace.sources(team)),
+    }
+
+
+def shared_file_problems(workspace: Workspace) -> list[Problem]:
+    """Event files listed by more than one team: their facts would be counted twice."""
+    listed: dict[str, list[str]] = defaultdict(list)
+    for team in workspace.spec.teams:
+        for kind in ONE_TEAM_KINDS:
+            for entry in getattr(team.sources, kind):
+                teams = listed[str(workspace.resolve(entry))]
+                if team.id not in teams:
+                    teams.append(team.id)
+    hint = (
+        "a fact belongs to one team: split the file per team "
+        "(a FOCUS cost export may be shared; it is allocated by its tags)"
+    )
+    return [
+        Problem(
+            path, f"listed by teams {' and '.join(teams)}: its events would count twice", hint=hint
+        )
+        for path, teams in listed.items()
+        if len(teams) > 1
+    ]
 
 
 @dataclass
@@ -32,23 +84,51 @@ class CollectSummary:
 
 
 def store_events(workspace: Workspace, collected: list[Collected]) -> dict[str, int]:
-    """Write every collected event to the workspace's event store; rows stored per table."""
+    """Replace the workspace's event tables by what was collected; rows stored per table.
+
+    A table no source yields any more is deleted, so that its KPIs say what they need.
+    """
     import pyarrow as pa
 
     from mlmaturity.events.store import EventStore
     from mlmaturity.events.tables import TABLES
 
-    store = EventStore.for_workspace(workspace.root)
+    problems = shared_file_problems(workspace)
+    if problems:
+        raise InputError(problems)
     by_table: dict[str, list[dict[str, object]]] = {}
     for gathered in collected:
         for table, rows in gathered.events.items():
             by_table.setdefault(table, []).extend(rows)
-    stored = {}
-    for table, rows in sorted(by_table.items()):
-        if table in TABLES and rows:
-            schema = TABLES[table].schema
-            stored[table] = store.write(table, pa.Table.from_pylist(rows, schema=schema))
-    return stored
+    store = EventStore.for_workspace(workspace.root)
+    with store.locked(exclusive=True):
+        contents: dict[str, pa.Table | None] = {}
+        for name, spec in TABLES.items():
+            if name not in by_table:
+                if store.exists(name):
+                    contents[name] = None
+                continue
+            rows = pa.Table.from_pylist(by_table[name], schema=spec.schema)
+            stored = store.read(name) if spec.accumulates else None
+            if stored is not None:  # earlier rows first: the ones collected now win
+                rows = pa.concat_tables([_still_listed(workspace, stored), rows])
+            contents[name] = rows
+        return store.replace(contents)
+
+
+def _still_listed(workspace: Workspace, stored: pa.Table) -> pa.Table:
+    """Stored rows whose (team, source) the workspace still lists."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    listed = [
+        f"{team.id}\x1f{entry}"
+        for team in workspace.spec.teams
+        for entries in workspace.sources(team).values()
+        for entry in entries
+    ]
+    pairs = pc.binary_join_element_wise(stored["team"], stored["source"], "\x1f")
+    return stored.filter(pc.is_in(pairs, value_set=pa.array(listed, pa.string())))
 
 
 def collect_workspace(path: Path) -> CollectSummary:
@@ -66,7 +146,8 @@ def collect_workspace(path: Path) -> CollectSummary:
         stored = store_events(workspace, gathered)
     except OSError as exc:
         folder = workspace.root / ".mlmaturity"
-        raise InputError.single(folder, f"cannot be written: {exc.strerror}") from None
+        reason = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        raise InputError.single(folder, f"cannot be written: {reason}") from None
     summary = CollectSummary(rows=stored)
-    summary.notes = [note for g in gathered for note in g.notes]
+    summary.notes = list(dict.fromkeys(note for g in gathered for note in g.notes))
     return summary

@@ -81,7 +81,9 @@ def _server_database(backend: str, name: str, *, create: bool = True) -> None:
 
 
 @pytest.fixture(scope="session", params=sorted(SERVERS))
-def server_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def server_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
     backend = request.param
     name = f"mlm_mlflow_{os.getpid()}"
     try:

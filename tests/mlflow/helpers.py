@@ -13,7 +13,9 @@ from mlmaturity.evidence.finding import Finding
 from mlmaturity.workspace import load_workspace
 
 
-def make_workspace(root: Path, *stores: str, mlflow: dict[str, Any] | None = None, **sources: list[str]) -> Path:
+def make_workspace(
+    root: Path, *stores: str, mlflow: dict[str, Any] | None = None, **sources: list[str]
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     spec: dict[str, Any] = {
         "version": 1,

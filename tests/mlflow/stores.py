@@ -103,9 +103,7 @@ def populate(uri: str, artifacts: Path) -> dict[str, str]:
         client.set_terminated(run_id, "FINISHED", end_time=T0 + day * DAY_MS + 3_600_000)
         if not client.search_registered_models(f"name = '{spec['register']}'"):
             client.create_registered_model(spec["register"])
-        client.create_model_version(
-            spec["register"], source=f"runs:/{run_id}/model", run_id=run_id
-        )
+        client.create_model_version(spec["register"], source=f"runs:/{run_id}/model", run_id=run_id)
     crashed = client.create_run(experiment, start_time=T0 + 9 * DAY_MS, run_name=FAILED_RUN)
     client.set_terminated(crashed.info.run_id, "FAILED", end_time=T0 + 9 * DAY_MS + 60_000)
     ids[FAILED_RUN] = crashed.info.run_id
@@ -161,7 +159,11 @@ def fill_old_store(sqlite_uri: str) -> None:
 
     engine = create_engine(sqlite_uri)
     with engine.begin() as c:
-        c.execute(text("INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage) VALUES (1, 'legacy', '/nowhere', 'active')"))
+        c.execute(
+            text(
+                "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage) VALUES (1, 'legacy', '/nowhere', 'active')"
+            )
+        )
         for i, (run_id, user, stage) in enumerate(
             [("a" * 32, "carol", "Archived"), ("b" * 32, "svc-ml", "Production")], start=1
         ):
@@ -173,16 +175,40 @@ def fill_old_store(sqlite_uri: str) -> None:
                 ),
                 {"r": run_id, "n": f"legacy-{i}", "u": user, "s": start, "e": start + 1000},
             )
-            c.execute(text("INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.source.git.commit', :v, :r)"), {"v": f"{i}" * 10, "r": run_id})
             c.execute(
-                text("INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.log-model.history', :v, :r)"),
-                {"v": '[{"artifact_path": "model", "signature": {"inputs": "[]"}}]' if i == 2 else '[{"artifact_path": "model"}]', "r": run_id},
+                text(
+                    "INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.source.git.commit', :v, :r)"
+                ),
+                {"v": f"{i}" * 10, "r": run_id},
             )
-            c.execute(text("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ('test_rmse', :v, :t, 0, 0, :r)"), {"v": 1.0 / i, "t": start, "r": run_id})
-            if i == 1:
-                c.execute(text("INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES ('legacy', :t, :t, '')"), {"t": start})
             c.execute(
-                text("INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link) VALUES ('legacy', :v, :t, :t, '', '', :stage, '', :r, 'READY', '', '')"),
+                text(
+                    "INSERT INTO tags (key, value, run_uuid) VALUES ('mlflow.log-model.history', :v, :r)"
+                ),
+                {
+                    "v": '[{"artifact_path": "model", "signature": {"inputs": "[]"}}]'
+                    if i == 2
+                    else '[{"artifact_path": "model"}]',
+                    "r": run_id,
+                },
+            )
+            c.execute(
+                text(
+                    "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ('test_rmse', :v, :t, 0, 0, :r)"
+                ),
+                {"v": 1.0 / i, "t": start, "r": run_id},
+            )
+            if i == 1:
+                c.execute(
+                    text(
+                        "INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES ('legacy', :t, :t, '')"
+                    ),
+                    {"t": start},
+                )
+            c.execute(
+                text(
+                    "INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, status_message, run_link) VALUES ('legacy', :v, :t, :t, '', '', :stage, '', :r, 'READY', '', '')"
+                ),
                 {"v": i, "t": start, "stage": stage, "r": run_id},
             )
     engine.dispose()

@@ -49,7 +49,9 @@ def tracking_server(sqlite_store: Store, tmp_path: Path) -> Iterator[str]:
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"mlflow server did not start:\n{(tmp_path / 'server.log').read_text()}")
+                pytest.fail(
+                    f"mlflow server did not start:\n{(tmp_path / 'server.log').read_text()}"
+                )
             time.sleep(0.5)
         yield url
     finally:

@@ -54,7 +54,10 @@ def test_collect_reads_runs_evaluations_and_versions_and_leaves_the_store_unchan
     }
     assert evaluations == EVALUATIONS
     versions = {(r["model"], r["version"]): r for r in stored(root, "model_versions")}
-    assert {k for k, r in versions.items() if r["in_production"]} == {("fraud", "2"), ("churn", "1")}
+    assert {k for k, r in versions.items() if r["in_production"]} == {
+        ("fraud", "2"),
+        ("churn", "1"),
+    }
     assert versions[("fraud", "3")]["aliases"] == "challenger"
     deployments = stored(root, "deployments")
     churn = next(d for d in deployments if d["model"] == "churn")

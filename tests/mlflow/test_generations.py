@@ -54,10 +54,27 @@ def test_a_store_before_logged_models_reads_aliases_and_datasets(tmp_path: Path)
     fill_old_store(uri)
     engine = create_engine(uri)
     with engine.begin() as c:
-        c.execute(text("INSERT INTO registered_model_aliases (alias, version, name) VALUES ('champion', 1, 'legacy')"))
-        c.execute(text("INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source) VALUES ('d1', 1, 'train', 'x', 'code', '{}')"))
-        c.execute(text("INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES ('i1', 'DATASET', 'd1', 'RUN', :r)"), {"r": "a" * 32})
-        c.execute(text("INSERT INTO input_tags (input_uuid, name, value) VALUES ('i1', 'mlflow.data.context', 'training')"))
+        c.execute(
+            text(
+                "INSERT INTO registered_model_aliases (alias, version, name) VALUES ('champion', 1, 'legacy')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source) VALUES ('d1', 1, 'train', 'x', 'code', '{}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES ('i1', 'DATASET', 'd1', 'RUN', :r)"
+            ),
+            {"r": "a" * 32},
+        )
+        c.execute(
+            text(
+                "INSERT INTO input_tags (input_uuid, name, value) VALUES ('i1', 'mlflow.data.context', 'training')"
+            )
+        )
     engine.dispose()
 
     contents = read_sql_store(uri, [], ["test_*"])

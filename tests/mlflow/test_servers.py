@@ -16,7 +16,9 @@ from tests.mlflow.helpers import by_run_name, findings, make_workspace
 from tests.mlflow.test_collector import EVALUATIONS, TRIGGERS
 
 
-def test_a_server_store_gives_what_the_sqlite_store_gives(server_store: Store, tmp_path: Path) -> None:
+def test_a_server_store_gives_what_the_sqlite_store_gives(
+    server_store: Store, tmp_path: Path
+) -> None:
     root = make_workspace(tmp_path / "ws", server_store.uri)
 
     summary = collect_workspace(root)

@@ -61,7 +61,9 @@ def test_a_store_newer_than_we_know(sqlite_store: Store, tmp_path: Path) -> None
     assert "revision ffffffffffff" in notes[0]
 
 
-def test_a_locked_store(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locked_store(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sql, "LOCK_WAIT_SECONDS", 0.2)
     assert sqlite_store.file is not None
     writer = sqlite3.connect(sqlite_store.file, isolation_level=None)
@@ -97,3 +99,25 @@ def test_the_cli_reports_the_store_and_still_assesses(tmp_path: Path) -> None:
     assert "mlflow.db: unavailable" in collected.output
     assert assessed.exit_code == 0, assessed.output
     assert "Traceback" not in assessed.output
+
+
+def test_a_store_locked_between_the_schema_and_the_rows(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are read with the driver's own cursor: its errors are explained as well."""
+    monkeypatch.setattr(sql, "LOCK_WAIT_SECONDS", 0.2)
+    assert sqlite_store.file is not None
+    read_rows = sql._Reader.read
+
+    def read_while_locked(reader: sql._Reader, *arguments: object) -> object:
+        writer = sqlite3.connect(sqlite_store.file, isolation_level=None)
+        writer.execute("BEGIN EXCLUSIVE")
+        try:
+            return read_rows(reader, *arguments)  # type: ignore[arg-type]
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+
+    monkeypatch.setattr(sql._Reader, "read", read_while_locked)
+    with pytest.raises(sql.StoreError, match="locked by another process"):
+        sql.read_sql_store(sqlite_store.uri, [], ["test_*"])

@@ -6,10 +6,12 @@ deployments cannot know its lead time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mlmaturity.events.rows import (
+    PRODUCTION,
     BusinessMetricRow,
     CostRow,
     DeploymentRow,
@@ -19,6 +21,8 @@ from mlmaturity.events.rows import (
 from mlmaturity.evidence.finding import Location, Verdict, failed, not_applicable, passed
 from mlmaturity.evidence.registry import check
 
+SHA = re.compile(r"^[0-9a-f]{7,64}$")
+"""A commit as deployments name it: at least 7 hex digits of its SHA (lowercase once read)."""
 AUTOMATED_SHARE = 0.8
 """Share of production deployments that must be automated for deliveries to count as automated."""
 
@@ -29,17 +33,19 @@ class EventFiles:
 
     files: Sequence[str]
     rows: Sequence[DeploymentRow | IncidentRow | DriftRow | CostRow | BusinessMetricRow]
+    listed: frozenset[str] = field(default_factory=frozenset)
+    """Every source kind the team lists: a KPI may need another kind's events too."""
 
 
 def _where(evidence: EventFiles) -> list[Location]:
     return [Location(path=f) for f in evidence.files]
 
 
-def _production(evidence: EventFiles) -> list[DeploymentRow]:
+def _production(evidence: EventFiles, kind: str = "deploy") -> list[DeploymentRow]:
     return [
         r
         for r in evidence.rows
-        if isinstance(r, DeploymentRow) and r.environment == "production" and r.kind == "deploy"
+        if isinstance(r, DeploymentRow) and r.environment == PRODUCTION and r.kind == kind
     ]
 
 
@@ -86,25 +92,29 @@ def change_failure_rate_measurable(evidence: EventFiles) -> Verdict:
     deployments = _production(evidence)
     if not deployments:
         return failed("no production deployment recorded", *_where(evidence))
-    rollbacks = sum(isinstance(r, DeploymentRow) and r.kind == "rollback" for r in evidence.rows)
+    rollbacks = len(_production(evidence, "rollback"))
     return passed(
-        f"{len(deployments)} deployments and {rollbacks} rollbacks recorded", *_where(evidence)
+        f"{len(deployments)} production deployments and {rollbacks} production rollbacks recorded",
+        *_where(evidence),
     )
 
 
 @check(
     "lead-time-measurable",
-    question="Do recorded deployments name the commit they ship, so lead time can be measured?",
+    question="Do recorded deployments name the commit they ship, and are the team's repositories listed, so lead time can be measured?",
     source="deployments",
-    remediation="Record the git commit of each deployed version (the commit column).",
+    remediation="Record the git commit of each deployed version (the commit column) and list the repositories it comes from.",
     effort="low",
 )
 def lead_time_measurable(evidence: EventFiles) -> Verdict:
     deployments = _production(evidence)
     if not deployments:
         return failed("no production deployment recorded", *_where(evidence))
-    with_commit = sum(bool(r.commit) for r in deployments)
+    with_commit = sum(bool(r.commit and SHA.match(r.commit)) for r in deployments)
     detail = f"{with_commit} of {len(deployments)} production deployments name their commit"
+    if with_commit and "repos" not in evidence.listed:
+        detail += ", but the team lists no repository whose commits they could be matched to"
+        return failed(detail, *_where(evidence))
     return (passed if with_commit else failed)(detail, *_where(evidence))
 
 
@@ -156,13 +166,22 @@ def _cost_rows(evidence: EventFiles) -> list[CostRow]:
     effort="medium",
 )
 def costs_allocated_to_models(evidence: EventFiles) -> Verdict:
-    rows = _cost_rows(evidence)
-    total = sum(r.cost for r in rows)
-    if not rows or total <= 0:
+    # Amounts in different currencies are never summed: each currency must reach the share.
+    by_currency: dict[str, list[CostRow]] = {}
+    for row in _cost_rows(evidence):
+        by_currency.setdefault(row.currency or "", []).append(row)
+    details, met = [], True
+    for currency, rows in sorted(by_currency.items()):
+        total = sum(r.cost for r in rows)
+        if total <= 0:
+            continue
+        allocated = sum(r.cost for r in rows if r.model)
+        share = f"{allocated / total:.0%} of {total:,.2f} attributed to models; {total - allocated:,.2f} unallocated"
+        details.append(f"{currency}: {share}" if len(by_currency) > 1 else share)
+        met = met and allocated >= ALLOCATED_SHARE * total
+    if not details:
         return not_applicable("no cost recorded", *_where(evidence))
-    allocated = sum(r.cost for r in rows if r.model)
-    detail = f"{allocated / total:.0%} of {total:,.2f} attributed to models; {total - allocated:,.2f} unallocated"
-    return (passed if allocated >= ALLOCATED_SHARE * total else failed)(detail, *_where(evidence))
+    return (passed if met else failed)(". ".join(details), *_where(evidence))
 
 
 @check(

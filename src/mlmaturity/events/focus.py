@@ -2,40 +2,66 @@
 
 EffectiveCost is what is allocated. A line's model comes from its tags (the workspace's
 ``cost_allocation.model_tags``) or from an explicit ResourceId → model map; its team from the
-team tags, else the team whose sources list the file. Lines that name no model stay
-unallocated and are reported as such, never dropped.
+team tags when they name a team of the workspace, else the team that lists the file when only
+one team does. A file several teams list is stored once. Lines that name no model, or no team,
+stay unallocated and are reported as such, never dropped.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, FiniteFloat, field_validator
 
 from mlmaturity.errors import InputError, Problem
 from mlmaturity.events.checks import EventFiles
-from mlmaturity.events.importers import MAX_EVENT_FILE_BYTES, csv_records
-from mlmaturity.events.rows import CostRow, UtcTime
+from mlmaturity.events.records import read_records, source_name, validate_records
+from mlmaturity.events.rows import CostRow, UtcTime, not_before
 from mlmaturity.evidence.collectors import Collected, TeamSources, collector
 from mlmaturity.evidence.registry import registered_checks
 from mlmaturity.workspace import CostAllocation
+
+FOCUS_FORMATS = (".csv", ".parquet")
+
+
+def _tag_value(value: Any) -> Any:
+    """Numbers and booleans are written as text; nested objects and lists are refused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict | list):
+        raise ValueError("tag values must be text (or a number or boolean), not an object or list")
+    return value
+
+
+TagValue = Annotated[str, BeforeValidator(_tag_value)]
 
 
 class FocusLine(BaseModel):
     """The FOCUS columns we use; the rest of a line is ignored."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
 
     period_start: UtcTime = Field(alias="ChargePeriodStart")
     period_end: UtcTime = Field(alias="ChargePeriodEnd")
-    cost: float = Field(alias="EffectiveCost")
+    cost: FiniteFloat = Field(alias="EffectiveCost")
     resource_id: str | None = Field(default=None, alias="ResourceId")
     service: str | None = Field(default=None, alias="ServiceName")
     category: str | None = Field(default=None, alias="ChargeCategory")
     currency: str | None = Field(default=None, alias="BillingCurrency")
-    tags: dict[str, Any] = Field(default={}, alias="Tags")
+    tags: dict[str, TagValue] = Field(default={}, alias="Tags")
+
+    _period = field_validator("period_end")(
+        not_before("period_start", "ChargePeriodEnd is before ChargePeriodStart")
+    )
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -43,55 +69,78 @@ class FocusLine(BaseModel):
         if value in (None, ""):
             return {}
         if isinstance(value, str):
-            return json.loads(value)  # a ValueError becomes a validation error naming the column
+            value = json.loads(value)  # a ValueError becomes a validation error naming the column
+            if not isinstance(value, dict):
+                raise ValueError("Tags must be a JSON object")
+        if isinstance(value, list):  # a Parquet map<string, string> reads as (key, value) pairs
+            return dict(value)
         return value
 
 
-def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    if path.suffix.lower() == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            if path.stat().st_size > MAX_EVENT_FILE_BYTES:
-                raise InputError.single(path, f"file is larger than {MAX_EVENT_FILE_BYTES} bytes")
-            table = pq.read_table(path)
-        except OSError as exc:
-            raise InputError.single(path, f"not a readable Parquet file: {exc}") from None
-        # Parquet rows have no line numbers: number them from 1 like a CSV without its header.
-        rows: list[dict[str, Any]] = table.to_pylist()
-        return list(enumerate(rows, start=1))
-    return csv_records(path)
-
-
 def read_focus(path: Path) -> list[tuple[int, FocusLine]]:
-    lines, problems = [], []
-    for number, record in _records(path):
-        try:
-            lines.append((number, FocusLine.model_validate(record)))
-        except ValidationError as exc:
-            for error in exc.errors():
-                field = ".".join(str(p) for p in error["loc"])
-                problems.append(Problem(str(path), str(error["msg"]), number, field))
-    if problems:
-        raise InputError(problems)
-    return lines
+    return validate_records(path, read_records(path, FOCUS_FORMATS), FocusLine)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    model: str | None
+    team: str | None
+    tagged: bool
+    """Whether the line's own tags named its model or team."""
+    unknown_team: str | None = None
+    """A team tag naming no team of the workspace."""
 
 
 def allocate(
-    line: FocusLine, rules: CostAllocation, default_team: str
-) -> tuple[str | None, str, bool]:
-    """The (model, team) a cost line belongs to, and whether its own tags said so."""
-    tags = {str(k): str(v) for k, v in line.tags.items()}
+    line: FocusLine, rules: CostAllocation, default_team: str | None, teams: Collection[str]
+) -> Allocation:
+    """The model and team a cost line belongs to."""
+    tags = line.tags
     tagged_model = next((tags[k] for k in rules.model_tags if tags.get(k)), None)
     tagged_team = next((tags[k] for k in rules.team_tags if tags.get(k)), None)
     model = tagged_model or (rules.resources.get(line.resource_id) if line.resource_id else None)
-    return model, tagged_team or default_team, bool(tagged_model or tagged_team)
+    tagged = bool(tagged_model or tagged_team)
+    if tagged_team is None:
+        return Allocation(model, default_team, tagged)
+    if tagged_team in teams:
+        return Allocation(model, tagged_team, tagged)
+    return Allocation(model, None, tagged, unknown_team=tagged_team)
+
+
+def _notes(
+    source: str, listed_by: list[str], lines: list[tuple[FocusLine, Allocation]]
+) -> list[str]:
+    """What could not be allocated to a team, and currencies that must not be summed."""
+    notes = []
+    unknown = Counter(a.unknown_team for _, a in lines if a.unknown_team)
+    for team, count in sorted(unknown.items()):
+        notes.append(
+            f"{source}: {count} cost line(s) tagged with team '{team}', which is not a team of "
+            "the workspace: left unallocated to a team"
+        )
+    untagged = sum(a.team is None and a.unknown_team is None for _, a in lines)
+    if untagged:
+        teams = " and ".join(listed_by)
+        notes.append(
+            f"{source}: listed by teams {teams}: {untagged} cost line(s) without a team tag "
+            "allocated to no team"
+        )
+    currencies = sorted({line.currency for line, _ in lines if line.currency})
+    if len(currencies) > 1:
+        notes.append(
+            f"{source}: costs in {len(currencies)} currencies ({', '.join(currencies)}) are "
+            "reported apart, never summed"
+        )
+    return notes
 
 
 @collector("costs")
 def collect_costs(sources: TeamSources) -> Collected:
     rules = sources.settings.get("cost_allocation") or CostAllocation()
+    teams: Collection[str] = sources.settings.get("teams") or [sources.team]
+    shared: Mapping[str, list[str]] = sources.settings.get("cost_files") or {}
     rows: list[dict[str, Any]] = []
+    notes: list[str] = []
     problems: list[Problem] = []
     for entry in sources.entries:
         try:
@@ -99,20 +148,24 @@ def collect_costs(sources: TeamSources) -> Collected:
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        for number, line in lines:
-            model, team, tagged = allocate(line, rules, sources.team)
+        source = source_name(sources.base, entry)
+        listed_by = shared.get(source, [sources.team])
+        default_team = sources.team if len(listed_by) == 1 else None
+        allocated = [(line, allocate(line, rules, default_team, teams)) for _, line in lines]
+        notes.extend(_notes(source, listed_by, allocated))
+        for (number, line), (_, allocation) in zip(lines, allocated, strict=True):
             rows.append(
                 {
                     **line.model_dump(exclude={"tags"}),
-                    "model": model,
-                    "team": team,
-                    "source": entry,
+                    "model": allocation.model,
+                    "team": allocation.team,
+                    "source": source,
                     "line": number,
-                    "tagged": tagged,  # for the checks; not a column of the costs table
+                    "tagged": allocation.tagged,  # for the checks; not a column of the costs table
                 }
             )
     if problems:
         raise InputError(problems)
     evidence = EventFiles(files=list(sources.entries), rows=[CostRow.of(r) for r in rows])
     findings = [spec.finding(evidence, "costs") for spec in registered_checks("costs").values()]
-    return Collected(findings=findings, events={"costs": rows})
+    return Collected(findings=findings, notes=notes, events={"costs": rows})

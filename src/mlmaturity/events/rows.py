@@ -2,18 +2,70 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    ValidationInfo,
+    field_validator,
+)
+
+_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _not_a_number(value: Any) -> Any:
+    """Epoch numbers are ambiguous (seconds? milliseconds?): ask for ISO 8601 instead."""
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric or (isinstance(value, str) and _NUMBER.match(value)):
+        raise ValueError("a number is not a time: write it in ISO 8601, like 2026-03-01T12:00:00Z")
+    return value
 
 
 def _utc(value: datetime) -> datetime:
     """Times without a zone are taken as UTC (the contract of every event table)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range once converted to UTC (years 1 to 9999)") from None
 
 
-UtcTime = Annotated[datetime, AfterValidator(_utc)]
+UtcTime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_utc)]
+
+
+def not_before(field: str, message: str = "") -> Any:
+    """A validator: this time may not come before ``field`` (a duration is never negative)."""
+
+    def check(value: datetime | None, info: ValidationInfo) -> datetime | None:
+        earlier = info.data.get(field)
+        if value is not None and earlier is not None and value < earlier:
+            raise ValueError(message or f"{info.field_name} is before {field}")
+        return value
+
+    return check
+
+
+PRODUCTION = "production"
+_ENVIRONMENT_ALIASES = {"prod": PRODUCTION}
+
+
+def _environment(value: str) -> str:
+    """``Production``, ``PROD`` and ``production`` are one environment."""
+    name = value.lower()
+    return _ENVIRONMENT_ALIASES.get(name, name)
+
+
+def _commit(value: str | None) -> str | None:
+    """Git prints SHAs in lowercase; exports may not. An empty value names no commit."""
+    return value.lower() if value else None
 
 
 class _Row(BaseModel):
@@ -24,11 +76,11 @@ class _Row(BaseModel):
 class DeploymentRow(_Row):
     model: Annotated[str, Field(min_length=1)]
     version: str = ""
-    environment: str = "production"
+    environment: Annotated[str, AfterValidator(_environment)] = PRODUCTION
     at: UtcTime
     kind: Literal["deploy", "rollback"] = "deploy"
     automated: bool = False
-    commit: str | None = None
+    commit: Annotated[str | None, AfterValidator(_commit)] = None
 
 
 class DriftRow(_Row):
@@ -39,11 +91,14 @@ class DriftRow(_Row):
     window_start: UtcTime
     window_end: UtcTime | None = None
     statistic: str = ""
-    value: float | None = None
-    threshold: float | None = None
+    value: FiniteFloat | None = None
+    threshold: FiniteFloat | None = None
     drifted: bool = True
     onset_at: UtcTime | None = None
     detected_at: UtcTime | None = None
+
+    _window = field_validator("window_end")(not_before("window_start"))
+    _detection = field_validator("detected_at")(not_before("onset_at"))
 
 
 class BusinessMetricRow(_Row):
@@ -52,7 +107,7 @@ class BusinessMetricRow(_Row):
     name: Annotated[str, Field(min_length=1)]
     model: str = ""
     at: UtcTime
-    value: float
+    value: FiniteFloat
     unit: str = ""
 
 
@@ -62,22 +117,20 @@ class IncidentRow(_Row):
     resolved_at: UtcTime | None = None
     severity: str | None = None
 
+    _restored = field_validator("resolved_at")(not_before("opened_at"))
+
 
 class CostRow(_Row):
     """An allocated cost line, as the cost checks see it."""
 
     cost: float
+    currency: str | None
     model: str | None
-    team: str
+    team: str | None
+    """None when no team of the workspace can be told from the line."""
     tagged: bool
     period_start: datetime
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> CostRow:
-        return cls(
-            cost=row["cost"],
-            model=row["model"],
-            team=row["team"],
-            tagged=row["tagged"],
-            period_start=row["period_start"],
-        )
+        return cls.model_validate({k: row[k] for k in cls.model_fields})

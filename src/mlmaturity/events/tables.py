@@ -17,13 +17,22 @@ class EventTable:
     name: str
     schema: pa.Schema
     key: tuple[str, ...]
-    """Columns that identify one fact: collecting it again replaces it, never duplicates it."""
+    """Columns that identify one fact: a source yielding it twice stores it once (the last wins)."""
+    time_column: str
+    """The time that places a row in a KPI period: the table's first time column."""
+    accumulates: bool = False
+    """The source yields only a recent window of facts that never change (git commits): rows
+    collected before are kept while their source is listed. Other tables hold exactly what
+    their sources yield at the last collection."""
 
 
-def _table(name: str, key: tuple[str, ...], *fields: tuple[str, pa.DataType]) -> EventTable:
+def _table(
+    name: str, key: tuple[str, ...], *fields: tuple[str, pa.DataType], accumulates: bool = False
+) -> EventTable:
     columns = [pa.field(n, t) for n, t in fields]
     columns += [pa.field("team", pa.string()), pa.field("source", pa.string())]
-    return EventTable(name, pa.schema(columns), key)
+    time_column = next(n for n, t in fields if t == UTC_TIME)
+    return EventTable(name, pa.schema(columns), key, time_column, accumulates)
 
 
 S, F, B = pa.string(), pa.float64(), pa.bool_()
@@ -57,7 +66,7 @@ TABLES: dict[str, EventTable] = {
         ),
         _table(
             "costs",
-            ("team", "source", "line"),
+            ("source", "line"),
             ("period_start", UTC_TIME), ("period_end", UTC_TIME), ("resource_id", S), ("service", S),
             ("model", S), ("cost", F), ("currency", S), ("category", S), ("line", pa.int64()),
         ),
@@ -94,6 +103,7 @@ TABLES: dict[str, EventTable] = {
             "changes",
             ("team", "repository", "sha"),
             ("repository", S), ("sha", S), ("at", UTC_TIME), ("author", S),
+            accumulates=True,
         ),
     )
 }  # fmt: skip

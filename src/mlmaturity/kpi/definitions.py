@@ -1,41 +1,76 @@
 """The built-in KPIs, each one Ibis query over the event tables (see docs/kpis.md).
 
-A query gets the tables (each with a ``period`` column: the start of the period its time
-falls in) and the grouping columns (``team`` and/or ``period``), and returns one row per group
-with a ``value``. DORA bands use the 2023 State of DevOps performance clusters.
+A query gets the tables (see mlmaturity.kpi.compute: each in range and ``_to_date``, with a
+``period`` column; and ``periods``) and the grouping columns (``team`` and/or ``period``), and
+returns one row per group with a ``value``. Per-model KPIs count a model per team: two teams'
+models that share a name are two models. DORA bands use the 2023 State of DevOps performance
+clusters, with DORA's own strict "less than" where it says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ibis
 
+from mlmaturity.events.checks import SHA
+from mlmaturity.events.rows import PRODUCTION
 from mlmaturity.kpi.registry import kpi
 
-PRODUCTION = "production"
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
-def _bands(
-    *limits: tuple[float, str], otherwise: str = "low", higher_is_better: bool = False
-) -> Any:
+def _bands(*limits: tuple[str, float, str], otherwise: str = "low") -> Callable[[float], str]:
+    """DORA's bands, best first: (comparison, limit, band); the first that holds names the value."""
+
     def band(value: float) -> str:
-        for limit, name in limits:
-            if (value >= limit) if higher_is_better else (value <= limit):
-                return name
-        return otherwise
+        return next((name for op, limit, name in limits if _COMPARE[op](value, limit)), otherwise)
 
     return band
 
 
-def _production(tables: Mapping[str, Any]) -> Any:
-    d = tables["deployments"]
-    return d.filter(d.environment == PRODUCTION)
+def _production(table: Any) -> Any:
+    return table.filter(table.environment == PRODUCTION)
 
 
 def _hours(later: Any, earlier: Any) -> Any:
     return (later.epoch_seconds() - earlier.epoch_seconds()) / 3600.0
+
+
+def _model_key(table: Any) -> Any:
+    """A model as its team knows it (a model name is unique within a team only)."""
+    return ibis.coalesce(table.team, "") + "\x1f" + table.model
+
+
+def _live_models(tables: Mapping[str, Any]) -> Any:
+    """(team, model, period) for each model deployed to production by the period's end."""
+    d = _production(tables["deployments_to_date"])
+    d = d.filter(d.kind == "deploy")
+    first = d.group_by(["team", "model"]).aggregate(first_at=d.at.min())
+    live = first.cross_join(tables["periods"])
+    live = live.filter(live.first_at <= live.end)
+    return live.mutate(model_key=_model_key(live))
+
+
+@kpi(
+    "models-in-production",
+    name="Models in production",
+    unit="models",
+    better="higher",
+    stage="baseline",
+    needs=("deployments",),
+    zero_if_empty=True,
+)
+def models_in_production(tables: Mapping[str, Any], by: list[str]) -> Any:
+    live = _live_models(tables)
+    return live.group_by(by).aggregate(value=live.model_key.nunique().cast("float64"))
 
 
 @kpi(
@@ -45,13 +80,23 @@ def _hours(later: Any, earlier: Any) -> Any:
     better="higher",
     stage="actionable",
     needs=("deployments",),
-    band=_bands((30, "elite"), (4, "high"), (1, "medium"), higher_is_better=True),
+    # Per model (DORA's "service"): elite deploys more than daily, high between daily and
+    # weekly, medium between weekly and monthly, low less than monthly.
+    band=_bands((">", 30, "elite"), (">=", 30 / 7, "high"), (">=", 1, "medium")),
+    per_30_days=True,
+    zero_if_empty=True,
 )
 def deployment_frequency(tables: Mapping[str, Any], by: list[str]) -> Any:
-    d = _production(tables)
+    # Production deployments in the period over the models in production at its end;
+    # compute scales it to 30 days.
+    live = _live_models(tables)
+    models = live.group_by(by).aggregate(models=live.model_key.nunique())
+    d = _production(tables["deployments"])
     d = d.filter(d.kind == "deploy")
-    # Per period: deployments per deployed model; compute scales it to 30 days.
-    return d.group_by(by).aggregate(value=d.count() / d.model.nunique())
+    counts = d.group_by(by).aggregate(deploys=d.count())
+    joined = models.left_join(counts, by)
+    deploys = ibis.coalesce(joined.deploys, 0)
+    return joined.select(*by, value=deploys.cast("float64") / joined.models)
 
 
 @kpi(
@@ -61,15 +106,16 @@ def deployment_frequency(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="lower",
     stage="actionable",
     needs=("deployments",),
-    band=_bands((5, "elite"), (10, "high"), (15, "medium")),
+    band=_bands(("<=", 5, "elite"), ("<=", 10, "high"), ("<=", 15, "medium")),
 )
 def change_failure_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
-    d = _production(tables)
-    deploys = (d.kind == "deploy").cast("int64").sum()
-    rollbacks = (d.kind == "rollback").cast("int64").sum()
-    return d.group_by(by).aggregate(
-        value=ibis.ifelse(deploys > 0, 100.0 * rollbacks / deploys, ibis.null())
-    )
+    # DORA: the share of production deployments that failed. A rollback fails the model's
+    # latest production deployment before it, in whichever period that deployment was.
+    d = _production(tables["deployments_to_date"])
+    order = ibis.window(group_by=[d.team, d.model], order_by=[d.at, d.kind])
+    d = d.mutate(failed=(d.kind.lead().over(order) == "rollback").fill_null(False))
+    d = d.filter((d.kind == "deploy") & d.in_range)
+    return d.group_by(by).aggregate(value=100.0 * d.failed.cast("int64").sum() / d.count())
 
 
 @kpi(
@@ -79,7 +125,7 @@ def change_failure_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="lower",
     stage="actionable",
     needs=("incidents",),
-    band=_bands((1, "elite"), (24, "high"), (168, "medium")),
+    band=_bands(("<", 1, "elite"), ("<", 24, "high"), ("<=", 168, "medium")),
 )
 def time_to_restore(tables: Mapping[str, Any], by: list[str]) -> Any:
     i = tables["incidents"]
@@ -94,32 +140,22 @@ def time_to_restore(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="lower",
     stage="actionable",
     needs=("deployments", "changes"),
-    band=_bands((24, "elite"), (168, "high"), (720, "medium")),
+    band=_bands(("<", 24, "elite"), ("<=", 168, "high"), ("<=", 720, "medium")),
 )
 def lead_time(tables: Mapping[str, Any], by: list[str]) -> Any:
-    d = _production(tables)
-    d = d.filter((d.kind == "deploy") & d.commit.notnull())
-    c = tables["changes"]
-    joined = d.join(c, (d.team == c.team) & (d.commit == c.sha))
-    hours = _hours(joined.at, joined.at_right)
-    return joined.group_by(by).aggregate(value=hours.median())
-
-
-@kpi(
-    "models-in-production",
-    name="Models in production",
-    unit="models",
-    better="higher",
-    stage="baseline",
-    needs=("deployments",),
-)
-def models_in_production(tables: Mapping[str, Any], by: list[str]) -> Any:
-    d = _production(tables)
-    d = d.filter(d.kind == "deploy")
-    first = d.group_by(["team", "model"]).aggregate(since=d.period.min())
-    periods = tables["periods"]
-    live = first.cross_join(periods).filter(lambda t: t.since <= t.period)
-    return live.group_by(by).aggregate(value=live.model.nunique())
+    # A deployment's commit may be short: it names the one commit of the team it prefixes.
+    # Commits before the range count (the deployment is in it, not its commit).
+    d = _production(tables["deployments"])
+    d = d.filter((d.kind == "deploy") & d.commit.re_search(SHA.pattern))
+    c = tables["changes_to_date"]
+    c = c.select(commit_team=c.team, sha=c.sha.lower(), committed_at=c.at)
+    joined = d.join(c, (d.team == c.commit_team) & c.sha.startswith(d.commit))
+    deployment = ["team", "model", "version", "environment", "at", "period"]
+    matched = joined.group_by(deployment).aggregate(
+        commits=joined.sha.nunique(), committed_at=joined.committed_at.min()
+    )
+    unique = matched.filter(matched.commits == 1)
+    return unique.group_by(by).aggregate(value=_hours(unique.at, unique.committed_at).median())
 
 
 @kpi(
@@ -145,9 +181,24 @@ def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
     needs=("costs",),
 )
 def cost_per_model(tables: Mapping[str, Any], by: list[str]) -> Any:
+    # Amounts in different currencies are never summed: such a period says so instead.
     c = tables["costs"]
     c = c.filter(c.model.notnull())
-    return c.group_by(by).aggregate(value=c.cost.sum() / c.model.nunique())
+    totals = c.group_by(by).aggregate(
+        total=c.cost.sum(),
+        models=_model_key(c).nunique(),
+        currencies=c.currency.collect(distinct=True).sort(),
+    )
+    mixed = totals.currencies.length() > 1
+    return totals.select(
+        *by,
+        value=ibis.ifelse(mixed, ibis.null("float64"), totals.total / totals.models),
+        note=ibis.ifelse(
+            mixed,
+            "mixed currencies (" + totals.currencies.join(", ") + "): not summed",
+            ibis.null("string"),
+        ),
+    )
 
 
 @kpi(

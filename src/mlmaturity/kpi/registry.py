@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 Better = Literal["higher", "lower"]
 Stage = Literal["baseline", "actionable", "optimized"]
-# (tables by name, the grouping columns) -> an Ibis table with the group columns and `value`.
+# (tables by name, the grouping columns) -> an Ibis table with the group columns and `value`
+# (and, optionally, a `note` saying why a value is missing).
 Query = Callable[[Mapping[str, Any], list[str]], Any]
 Band = Callable[[float], str]
 
@@ -24,6 +25,10 @@ class KpiDefinition:
     query: Query
     band: Band | None = None
     """DORA's band (elite / high / medium / low) where DORA defines one."""
+    per_30_days: bool = False
+    """A count per period, scaled to 30 days by the period's days in range and not to come."""
+    zero_if_empty: bool = False
+    """A count: a period without events is 0, not n/a, for a team that records the tables."""
 
 
 _KPIS: dict[str, KpiDefinition] = {}
@@ -38,11 +43,15 @@ def kpi(
     stage: Stage,
     needs: tuple[str, ...],
     band: Band | None = None,
+    per_30_days: bool = False,
+    zero_if_empty: bool = False,
 ) -> Callable[[Query], Query]:
     def register(query: Query) -> Query:
         if id in _KPIS:
             raise ValueError(f"KPI '{id}' is registered twice")
-        _KPIS[id] = KpiDefinition(id, name, unit, better, stage, needs, query, band)
+        _KPIS[id] = KpiDefinition(
+            id, name, unit, better, stage, needs, query, band, per_30_days, zero_if_empty
+        )
         return query
 
     return register

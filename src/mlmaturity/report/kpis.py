@@ -23,6 +23,16 @@ def _cell(value: KpiValue) -> Text:
     return Text(number + (f" ({value.band})" if value.band else ""))
 
 
+STAGES = ("baseline", "actionable", "optimized")
+ARROW = {"higher": "↑", "lower": "↓"}
+LEGEND = "↑ higher is better, ↓ lower is better; KPIs grouped by the stage where they matter"
+
+
+def _unit(value: KpiValue) -> str:
+    arrow = ARROW.get(value.better or "")
+    return f"{value.unit} {arrow}" if arrow else value.unit
+
+
 def kpi_text(
     values: Sequence[KpiValue], teams: dict[str, str], color: bool = False, width: int = 120
 ) -> str:
@@ -35,15 +45,24 @@ def kpi_text(
         for period in periods:
             table.add_column(period.strftime("%Y-%m-%d"), justify="right")
         mine = [v for v in values if v.team == team]
-        notes = []
-        for kpi in dict.fromkeys(v.kpi for v in mine):
+        notes: list[str] = []
+        kpis = list(dict.fromkeys(v.kpi for v in mine))
+        stage_of = {v.kpi: v.stage for v in mine}
+        kpis.sort(key=lambda k: STAGES.index(s) if (s := stage_of[k]) in STAGES else len(STAGES))
+        shown_stage: str | None = None
+        for kpi in kpis:
             row = {v.period: v for v in mine if v.kpi == kpi}
             first = next(iter(row.values()))
-            table.add_row(first.name, first.unit, *(_cell(row[p]) for p in periods if p in row))
-            if first.note:
-                notes.append(f"{first.name}: {first.note}")
+            stage = first.stage or "business"
+            if stage != shown_stage:
+                table.add_row(Text(stage, style="bold dim"))
+                shown_stage = stage
+            cells = (_cell(row[p]) for p in periods if p in row)
+            table.add_row(f"  {first.name}", _unit(first), *cells)
+            notes.extend(f"{first.name}: {v.note}" for v in row.values() if v.note)
         parts.append(table)
         parts.extend(Text(n, style="yellow") for n in dict.fromkeys(notes))
+    parts.append(Text(LEGEND, style="dim"))
     return render_plain(parts, width=width, color=color)
 
 

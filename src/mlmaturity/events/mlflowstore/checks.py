@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from mlmaturity.events.mlflowstore.derive import in_production, metric_role, trigger_of
+from mlmaturity.events.mlflowstore.derive import Triggers, in_production, metric_role
 from mlmaturity.events.mlflowstore.records import GIT_COMMIT_TAG, Run, StoreContents, Version
 from mlmaturity.evidence.finding import (
     Location,
@@ -195,8 +194,8 @@ def training_automated(evidence: MlflowEvidence) -> Verdict:
         return not_applicable("no training run in the store", evidence.where())
     newest = max(r.started_at for r in runs if r.started_at is not None)
     recent = [r for r in runs if r.started_at is not None and r.started_at >= newest - RECENT]
-    accounts = re.compile(evidence.settings.service_accounts)
-    manual = [r.run_id for r in recent if trigger_of(r, evidence.settings, accounts) == "manual"]
+    triggers = Triggers(evidence.settings)
+    manual = [r.run_id for r in recent if triggers.of(r) == "manual"]
     automated = len(recent) - len(manual)
     detail = f"{_share(automated, len(recent))} runs of the last 90 days were started by automation"
     if automated >= AUTOMATED_SHARE * len(recent):
@@ -263,15 +262,11 @@ def retraining_automated_share(evidence: MlflowEvidence) -> Verdict:
     if not production:
         return not_applicable("no version is in production", evidence.where())
     runs = {r.run_id: r for r in evidence.store.runs}
-    accounts = re.compile(evidence.settings.service_accounts)
+    triggers = Triggers(evidence.settings)
     known = [v for v in production if v.run_id in runs]
     if not known:
         return inconclusive("no production version links to a run in the store", evidence.where())
-    by_hand = [
-        f"{v.model} v{v.version}"
-        for v in known
-        if trigger_of(runs[v.run_id], evidence.settings, accounts) == "manual"
-    ]
+    by_hand = [f"{v.model} v{v.version}" for v in known if triggers.of(runs[v.run_id]) == "manual"]
     automated = len(known) - len(by_hand)
     detail = f"{_share(automated, len(known))} production versions were trained by automation"
     if automated * 2 > len(known):

@@ -49,40 +49,73 @@ def metric_globs(settings: MlflowSettings) -> list[str]:
     return list(dict.fromkeys(globs))
 
 
-def trigger_of(run: Run, settings: MlflowSettings, service_accounts: re.Pattern[str]) -> str:
+class Triggers:
     """Who started a run: an explicit tag, then CI tags, scheduler tags, a job source, a
     service account; a person otherwise."""
-    named = run.tags.get(settings.trigger_tag, "").strip().lower()
-    if named in TRIGGERS:
-        return named
-    if any(tag in run.tags for tag in settings.ci_tags):
-        return "ci"
-    if any(tag in run.tags for tag in settings.scheduler_tags):
-        return "scheduled"
-    source_type = (run.tags.get(SOURCE_TYPE_TAG) or run.source_type).upper()
-    if source_type == "JOB":
-        return "scheduled"
-    if run.user and service_accounts.search(run.user):
-        return "automated"
-    return "manual"
+
+    def __init__(self, settings: MlflowSettings) -> None:
+        self.tag = settings.trigger_tag
+        self.ci = frozenset(settings.ci_tags)
+        self.scheduler = frozenset(settings.scheduler_tags)
+        self.service_accounts = re.compile(settings.service_accounts)
+
+    def of(self, run: Run) -> str:
+        tags = run.tags
+        named = tags.get(self.tag, "").strip().lower()
+        if named in TRIGGERS:
+            return named
+        if not self.ci.isdisjoint(tags):
+            return "ci"
+        if not self.scheduler.isdisjoint(tags):
+            return "scheduled"
+        if (tags.get(SOURCE_TYPE_TAG) or run.source_type).upper() == "JOB":
+            return "scheduled"
+        if run.user and self.service_accounts.search(run.user):
+            return "automated"
+        return "manual"
+
+
+class MetricRoles:
+    """Which data a metric was measured on: by its name, or by the run's input datasets.
+
+    Stores hold thousands of runs logging the same few metric names: each name is matched
+    against the settings' globs once.
+    """
+
+    def __init__(self, settings: MlflowSettings) -> None:
+        self.settings = settings
+        self.by_name: dict[str, str | None] = {}
+        self.quality = {m.lower() for m in settings.quality_metrics}
+        self.holdout_contexts = set(settings.holdout_contexts)
+
+    def _by_name(self, name: str) -> str | None:
+        lowered = name.lower()
+        settings = self.settings
+        for role, globs in (
+            ("holdout", settings.holdout_metrics),
+            ("validation", settings.validation_metrics),
+            ("train", settings.train_metrics),
+        ):
+            if any(fnmatchcase(lowered, g.lower()) for g in globs):
+                return role
+        return None
+
+    def of(self, name: str, run: Run) -> str | None:
+        try:
+            role = self.by_name[name]
+        except KeyError:
+            role = self.by_name[name] = self._by_name(name)
+        if role is not None:
+            return role
+        contexts = run.dataset_contexts
+        if contexts and name.lower() in self.quality and self.holdout_contexts.issuperset(contexts):
+            return "holdout"
+        return None
 
 
 def metric_role(name: str, run: Run, settings: MlflowSettings) -> str | None:
-    """Which data a metric was measured on, by its name, or by the run's input datasets."""
-    lowered = name.lower()
-    for role, globs in (
-        ("holdout", settings.holdout_metrics),
-        ("validation", settings.validation_metrics),
-        ("train", settings.train_metrics),
-    ):
-        if any(fnmatchcase(lowered, g.lower()) for g in globs):
-            return role
-    holdout_only = run.dataset_contexts and all(
-        c in settings.holdout_contexts for c in run.dataset_contexts
-    )
-    if holdout_only and lowered in (m.lower() for m in settings.quality_metrics):
-        return "holdout"
-    return None
+    """The role of one metric of one run (see MetricRoles for many)."""
+    return MetricRoles(settings).of(name, run)
 
 
 def in_production(version: Version, settings: MlflowSettings) -> list[str]:
@@ -113,7 +146,7 @@ def derive(
         for v in contents.versions
         if v.run_id in commit_of_run
     }
-    service_accounts = re.compile(settings.service_accounts)
+    triggers = Triggers(settings)
     model_of_run: dict[str, str] = {}
     versions_of_run: dict[str, list[Version]] = {}
     for version in contents.versions:
@@ -127,7 +160,7 @@ def derive(
             "started_at": run.started_at,
             "ended_at": run.ended_at,
             "status": run.status,
-            "trigger": trigger_of(run, settings, service_accounts),
+            "trigger": triggers.of(run),
             "commit": run.tags.get(GIT_COMMIT_TAG),
             "user": run.user,
             **common,
@@ -135,9 +168,10 @@ def derive(
         for run in contents.runs
     ]
     evaluations = []
+    roles = MetricRoles(settings)
     for run in contents.runs:
         for metric, value in sorted(run.metrics.items()):
-            role = metric_role(metric, run, settings)
+            role = roles.of(metric, run)
             if role is None:
                 continue
             produced: list[Version | None] = [*versions_of_run.get(run.run_id, [])] or [None]

@@ -26,7 +26,7 @@ def from_millis(value: int | float | None) -> datetime | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     run_id: str
     experiment: str
@@ -47,7 +47,7 @@ class Run:
     """None when the run logged a model whose signature could not be looked at."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Version:
     model: str
     version: str

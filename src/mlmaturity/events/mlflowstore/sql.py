@@ -10,6 +10,7 @@ sessions are put in read-only transaction mode before the first query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ from mlmaturity.events.mlflowstore.records import (
 from mlmaturity.events.mlflowstore.signatures import history_has_signature, mlmodel_has_signature
 
 LOCK_WAIT_SECONDS = 5
+INDEX_SHARE = 0.2
+"""Below this share of a table's rows, fetching through an index beats one sequential scan."""
 SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mssql")
 
 REQUIRED = {
@@ -116,13 +119,14 @@ def read_sql_store(
     from sqlalchemy.exc import SQLAlchemyError
 
     engine = _engine(uri)
+    driver_error = getattr(engine.dialect.dbapi, "Error", SQLAlchemyError)  # raw cursor reads
     try:
         with engine.connect() as connection:
             schema = _Schema.of(inspect(connection))
             return _Reader(connection, schema, redact_uri(uri)).read(wanted_tags, metric_globs)
     except StoreError:
         raise
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, driver_error) as exc:
         raise StoreError(_explain(exc)) from None
     finally:
         engine.dispose()
@@ -194,11 +198,10 @@ class _Schema:
         return "MLflow tracking without a model registry"
 
 
-def _like(glob: str) -> str:
-    """A metric-name glob (``*`` any text) as a LIKE pattern escaped with ``!`` (a backslash
-    would itself need escaping in MySQL's string literals)."""
-    escaped = glob.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-    return escaped.replace("*", "%")
+def _globs_regex(globs: Sequence[str]) -> re.Pattern[str]:
+    """Metric-name globs (``*`` any text, case-insensitive) as one regex."""
+    parts = [".*".join(re.escape(piece) for piece in glob.split("*")) for glob in globs]
+    return re.compile("(?:" + "|".join(parts) + r")\Z" if parts else r"(?!)", re.I)
 
 
 class _Reader:
@@ -210,15 +213,30 @@ class _Reader:
         quote = connection.dialect.identifier_preparer.quote_identifier
         self.key, self.value = quote("key"), quote("value")
 
-    def _rows(self, sql: str, **params: Any) -> Iterable[Any]:
+    def _rows(self, sql: str, **params: Any) -> list[Any]:
+        """All rows of a query, fetched by the driver in one call.
+
+        The parameters are rendered as literals by the dialect (which escapes them) and the
+        rows come as plain tuples: building SQLAlchemy row objects would double the cost of
+        reading a store of many thousands of runs.
+        """
         from sqlalchemy import bindparam, text
 
         statement = text(sql)
         for name, value in params.items():
-            if isinstance(value, (list, tuple)):
-                statement = statement.bindparams(bindparam(name, expanding=True))
-        result: Iterable[Any] = self.connection.execute(statement, params)
-        return result
+            expanding = isinstance(value, (list, tuple))
+            statement = statement.bindparams(bindparam(name, value, expanding=expanding))
+        compiled = statement.compile(
+            dialect=self.connection.dialect,
+            compile_kwargs={"literal_binds": True, "render_postcompile": True},
+        )
+        cursor = self.connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(str(compiled))
+            rows: list[Any] = cursor.fetchall()
+        finally:
+            cursor.close()
+        return rows
 
     def read(self, wanted_tags: Sequence[str], metric_globs: Sequence[str]) -> StoreContents:
         contents = StoreContents(
@@ -252,19 +270,14 @@ class _Reader:
                 FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id
                 WHERE r.lifecycle_stage = 'active' AND e.lifecycle_stage = 'active'"""
         )
+        millis = from_millis
         return {
-            row[0]: Run(
-                run_id=row[0],
-                experiment=row[1] or "",
-                name=row[2] or "",
-                status=row[3] or "",
-                started_at=from_millis(row[4]),
-                ended_at=from_millis(row[5]),
-                source_type=row[6] or "",
-                user=row[7] or "",
+            run_id: Run(
+                run_id, experiment or "", run_name or "", status or "", millis(started),
+                millis(ended), source_type or "", user or "",
             )
-            for row in rows
-        }
+            for run_id, experiment, run_name, status, started, ended, source_type, user in rows
+        }  # fmt: skip
 
     def _tags(self, runs: dict[str, Run], wanted: Sequence[str]) -> None:
         keys = sorted(set(wanted) | {LOG_MODEL_HISTORY_TAG})
@@ -282,18 +295,31 @@ class _Reader:
                 run.tags[key] = value or ""
 
     def _metrics(self, runs: dict[str, Run], globs: Sequence[str]) -> None:
-        if not globs:
+        """Latest values of the metrics whose names match. The few distinct names are matched
+        here (one scan of the primary key index, with their row counts); their rows are then
+        fetched through the index when they are a small share of the table, or by one scan."""
+        wanted = _globs_regex(globs)
+        counts = {
+            name: count
+            for name, count in self._rows(
+                f"SELECT {self.key}, COUNT(*) FROM latest_metrics GROUP BY {self.key}"
+            )
+            if name is not None
+        }
+        names = {name for name in counts if wanted.match(name)}
+        if not names:
             return
-        where = " OR ".join(f"{self.key} LIKE :g{i} ESCAPE '!'" for i in range(len(globs)))
-        params = {f"g{i}": _like(g) for i, g in enumerate(globs)}
         nan = ", is_nan" if self.schema.has("latest_metrics", "is_nan") else ", 0"
-        for key, value, run_id, is_nan in self._rows(
-            f"SELECT {self.key}, {self.value}, run_uuid{nan} FROM latest_metrics WHERE {where}",
-            **params,
-        ):
-            run = runs.get(run_id)
-            if run is not None and not is_nan and value is not None:
-                run.metrics[key] = float(value)
+        query = f"SELECT {self.key}, {self.value}, run_uuid{nan} FROM latest_metrics"
+        if sum(counts[n] for n in names) < INDEX_SHARE * sum(counts.values()):
+            rows = self._rows(f"{query} WHERE {self.key} IN :names", names=sorted(names))
+        else:
+            rows = self._rows(query)
+        for key, value, run_id, is_nan in rows:
+            if key in names and not is_nan and value is not None:
+                run = runs.get(run_id)
+                if run is not None:
+                    run.metrics[key] = value
 
     def _datasets(self, runs: dict[str, Run]) -> None:
         for run_id, context in self._rows(

@@ -118,6 +118,6 @@ def collect_repositories(sources: TeamSources) -> Collected:
         collected.findings.extend(result.findings)
         collected.notes.extend(result.notes)
         collected.events.setdefault("changes", []).extend(
-            {**change, "team": sources.team, "source": "repos"} for change in result.changes
+            {**change, "team": sources.team, "source": result.subject} for change in result.changes
         )
     return collected
