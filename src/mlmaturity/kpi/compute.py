@@ -19,7 +19,6 @@ from typing import Any, Literal
 from mlmaturity.errors import InputError
 from mlmaturity.events.store import EventStore
 from mlmaturity.events.tables import TABLES
-from mlmaturity.kpi.engine import Connection, Engine, chosen, connect
 from mlmaturity.kpi.registry import KpiDefinition, registered_kpis
 
 Period = Literal["week", "month", "quarter"]
@@ -114,25 +113,21 @@ def compute_kpis(
     until: date,
     period: Period = "month",
     today: date | None = None,
-    engine: Engine | None = None,
 ) -> list[KpiValue]:
-    """Every registered KPI for each team and the organization, for each period in range.
-
-    ``engine`` is the workspace's (``Engine.of(workspace)``); DuckDB when None.
-    """
+    """Every registered KPI for each team and the organization, for each period in range."""
     periods = spans(since, until, period, today or date.today())
-    engine = chosen(engine)
-    with store.locked(exclusive=False), connect(engine) as con:
-        return _compute(con, store, teams, periods, period)
+    with store.locked(exclusive=False):
+        return _compute(store, teams, periods, period)
 
 
 def _compute(
-    con: Connection, store: EventStore, teams: list[str], periods: list[Span], period: Period
+    store: EventStore, teams: list[str], periods: list[Span], period: Period
 ) -> list[KpiValue]:
     import ibis
     import pyarrow as pa
 
-    if True:
+    con = ibis.duckdb.connect()
+    try:
         tables: dict[str, Any] = {}
         present: dict[str, set[str | None]] = {}
         since, until = periods[0].start, periods[-1].end
@@ -140,7 +135,7 @@ def _compute(
             path = store.path(name)
             if not path.exists():
                 continue
-            table = con.read_parquet(path, name)
+            table = _read(con, path, name)
             present[name] = set(table.select("team").distinct().to_pyarrow()["team"].to_pylist())
             column = table[spec.time_column]
             to_date = table.filter(column <= until).mutate(
@@ -170,6 +165,21 @@ def _compute(
             results.extend(_evaluate(definition, tables, present, teams, periods))
         results.extend(_business(tables, teams, periods))
         return results
+    finally:
+        con.disconnect()
+
+
+def _read(con: Any, path: Any, name: str) -> Any:
+    import duckdb
+
+    try:
+        return con.read_parquet(path, table_name=name)
+    except duckdb.Error as exc:
+        hint = "delete it and run `mlmaturity collect` again"
+        reason = str(exc).splitlines()[0]  # DuckDB appends the SQL it ran
+        raise InputError.single(
+            path, f"the event store file cannot be read: {reason}", hint=hint
+        ) from None
 
 
 def _value(
