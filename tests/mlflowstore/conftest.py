@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mlflow.stores import populate
+from tests.mlflowstore.stores import populate
 
 SERVERS = {
     "postgresql": (

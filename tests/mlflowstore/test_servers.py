@@ -11,9 +11,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from mlmaturity.collect import collect_workspace
 from mlmaturity.events.mlflowstore.sql import _engine
 from tests.kpi.workspaces import stored
-from tests.mlflow.conftest import Store
-from tests.mlflow.helpers import by_run_name, findings, make_workspace
-from tests.mlflow.test_collector import EVALUATIONS, TRIGGERS
+from tests.mlflowstore.conftest import Store
+from tests.mlflowstore.helpers import by_run_name, findings, make_workspace
+from tests.mlflowstore.test_collector import EVALUATIONS, TRIGGERS
 
 
 def test_a_server_store_gives_what_the_sqlite_store_gives(

@@ -15,10 +15,10 @@ import pytest
 
 from mlmaturity.collect import collect_workspace
 from tests.kpi.workspaces import stored
-from tests.mlflow.conftest import Store
-from tests.mlflow.helpers import by_run_name, digest, findings, make_workspace
-from tests.mlflow.stores import populate
-from tests.mlflow.test_collector import EVALUATIONS, TRIGGERS
+from tests.mlflowstore.conftest import Store
+from tests.mlflowstore.helpers import by_run_name, digest, findings, make_workspace
+from tests.mlflowstore.stores import populate
+from tests.mlflowstore.test_collector import EVALUATIONS, TRIGGERS
 
 
 def _free_port() -> int:

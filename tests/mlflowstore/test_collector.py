@@ -7,9 +7,9 @@ from pathlib import Path
 
 from mlmaturity.collect import collect_workspace
 from tests.kpi.workspaces import stored
-from tests.mlflow.conftest import Store
-from tests.mlflow.helpers import by_run_name, digest, findings, make_workspace
-from tests.mlflow.stores import move_alias
+from tests.mlflowstore.conftest import Store
+from tests.mlflowstore.helpers import by_run_name, digest, findings, make_workspace
+from tests.mlflowstore.stores import move_alias
 
 TRIGGERS = {
     "by-hand": "manual",

@@ -12,8 +12,8 @@ from mlmaturity.cli import app
 from mlmaturity.collect import collect_workspace
 from mlmaturity.events.mlflowstore import sql
 from tests.kpi.workspaces import stored
-from tests.mlflow.conftest import Store
-from tests.mlflow.helpers import findings, make_workspace
+from tests.mlflowstore.conftest import Store
+from tests.mlflowstore.helpers import findings, make_workspace
 
 DEPLOYMENTS = "model,version,environment,at\nfraud,1,production,2026-09-01T00:00:00Z\n"
 
@@ -80,7 +80,7 @@ def test_a_locked_store(
 
 def test_an_unreachable_server_and_an_unknown_scheme(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", "http://127.0.0.1:9", "ftp://example.com/store")
-    found, notes = findings(root)
+    _, notes = findings(root)
     assert len(notes) == 2
     assert notes[0].startswith("mlflow http://127.0.0.1:9: unavailable")
     assert "not a tracking URI mlmaturity reads" in notes[1]

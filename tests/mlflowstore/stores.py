@@ -140,8 +140,8 @@ def move_alias(uri: str, model: str, alias: str, version: str) -> None:
 def migrate_to(sqlite_uri: str, revision: str) -> None:
     """An empty store at ``revision``: MLflow's initial tables, then its migrations up to there."""
     from alembic import command
-    from mlflow.store.tracking.dbmodels.initial_models import Base
     from mlflow.store.db.utils import _get_alembic_config
+    from mlflow.store.tracking.dbmodels.initial_models import Base
     from sqlalchemy import create_engine
 
     engine = create_engine(sqlite_uri)

@@ -10,8 +10,13 @@ from sqlalchemy import create_engine, text
 from mlmaturity.collect import collect_workspace
 from mlmaturity.events.mlflowstore.sql import read_sql_store
 from tests.kpi.workspaces import stored
-from tests.mlflow.helpers import findings, make_workspace
-from tests.mlflow.stores import BEFORE_ALIASES, BEFORE_LOGGED_MODELS, fill_old_store, migrate_to
+from tests.mlflowstore.helpers import findings, make_workspace
+from tests.mlflowstore.stores import (
+    BEFORE_ALIASES,
+    BEFORE_LOGGED_MODELS,
+    fill_old_store,
+    migrate_to,
+)
 
 
 @pytest.fixture(scope="module")
