@@ -85,7 +85,7 @@ TABLES: dict[str, EventTable] = {
             "evaluations",
             ("team", "source", "run_id", "model", "version", "metric"),
             ("at", UTC_TIME), ("model", S), ("version", S), ("run_id", S), ("metric", S),
-            ("value", F), ("dataset_role", S),
+            ("value", F), ("dataset_role", S), ("primary", B),
         ),
         _table(
             "model_versions",

@@ -215,3 +215,92 @@ def ci_success_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     c = c.filter(c.conclusion.isin(["success", "failure"]))
     succeeded = (c.conclusion == "success").cast("int64").sum()
     return c.group_by(by).aggregate(value=100.0 * succeeded / c.count())
+
+
+def _live_versions(tables: Mapping[str, Any]) -> Any:
+    """(team, model, version, previous, period) for the version each model runs in production
+    at each period's end: the one its latest production deployment or rollback left there,
+    and the version that was there before it."""
+    d = _production(tables["deployments_to_date"])
+    order = ibis.window(group_by=[d.team, d.model], order_by=[d.at, d.kind])
+    d = d.mutate(until=d.at.lead().over(order), previous=d.version.lag().over(order))
+    p = tables["periods"]
+    live = d.join(p, (d.at <= p.end) & (d.until.isnull() | (d.until > p.end)))
+    return live.select(live.team, live.model, live.version, live.previous, period=live.period_right)
+
+
+def _holdout(tables: Mapping[str, Any]) -> Any:
+    """Each model version's headline held-out metric (see the MLflow collector)."""
+    e = tables["evaluations_to_date"]
+    e = e.filter((e.dataset_role == "holdout") & e.primary)
+    return e.group_by(["team", "model", "version"]).aggregate(
+        metric=e.metric.min(), score=e.value.mean()
+    )
+
+
+@kpi(
+    "holdout-accuracy",
+    name="Held-out accuracy",
+    unit="primary held-out metric of the production versions (mean)",
+    better="higher",
+    stage="actionable",
+    needs=("deployments", "evaluations"),
+)
+def holdout_accuracy(tables: Mapping[str, Any], by: list[str]) -> Any:
+    live = _live_versions(tables)
+    scores = _holdout(tables)
+    joined = live.join(scores, ["team", "model", "version"])
+    return joined.group_by(by).aggregate(value=joined.score.mean())
+
+
+@kpi(
+    "holdout-accuracy-change",
+    name="Held-out accuracy change vs the previous version",
+    unit="difference of the primary held-out metric (mean)",
+    better="higher",
+    stage="actionable",
+    needs=("deployments", "evaluations"),
+)
+def holdout_accuracy_change(tables: Mapping[str, Any], by: list[str]) -> Any:
+    # Only where both versions were measured with the same metric: a change of metric is not
+    # a change of quality.
+    live = _live_versions(tables)
+    live = live.filter(live.previous.notnull() & (live.previous != live.version))
+    now = _holdout(tables)
+    before = now.select(
+        team_before=now.team,
+        model_before=now.model,
+        previous=now.version,
+        metric_before=now.metric,
+        score_before=now.score,
+    )
+    joined = live.join(now, ["team", "model", "version"])
+    joined = joined.join(
+        before,
+        (joined.team == before.team_before)
+        & (joined.model == before.model_before)
+        & (joined.previous == before.previous)
+        & (joined.metric == before.metric_before),
+    )
+    return joined.group_by(by).aggregate(value=(joined.score - joined.score_before).mean())
+
+
+@kpi(
+    "automated-retraining-share",
+    name="Models retrained automatically",
+    unit="%",
+    better="higher",
+    stage="optimized",
+    needs=("deployments", "model_versions", "training_runs"),
+)
+def automated_retraining_share(tables: Mapping[str, Any], by: list[str]) -> Any:
+    # Production versions whose training run nobody started by hand; versions whose run is
+    # unknown are left out rather than counted either way.
+    live = _live_versions(tables)
+    v = tables["model_versions_to_date"]
+    v = v.select(v.team, v.model, v.version, v.run_id).distinct()
+    r = tables["training_runs_to_date"]
+    r = r.select(r.team, r.run_id, r.trigger).distinct()
+    known = live.join(v, ["team", "model", "version"]).join(r, ["team", "run_id"])
+    automated = (known.trigger != "manual").cast("int64").sum()
+    return known.group_by(by).aggregate(value=100.0 * automated / known.count())

@@ -85,7 +85,7 @@ class MetricRoles:
     def __init__(self, settings: MlflowSettings) -> None:
         self.settings = settings
         self.by_name: dict[str, str | None] = {}
-        self.quality = {m.lower() for m in settings.quality_metrics}
+        self.quality = list(dict.fromkeys(m.lower() for m in settings.quality_metrics))
         self.holdout_contexts = set(settings.holdout_contexts)
 
     def _by_name(self, name: str) -> str | None:
@@ -100,6 +100,22 @@ class MetricRoles:
                 return role
         return None
 
+    def primary(self, holdout: list[str]) -> str | None:
+        """The run's headline held-out metric: the one measuring the quality metric listed
+        first in the settings (``test_accuracy`` before ``test_f1``); else the first by name."""
+        if not holdout:
+            return None
+        rank = {name: i for i, name in enumerate(self.quality)}
+
+        def order(metric: str) -> tuple[int, str]:
+            lowered = metric.lower()
+            base = (
+                lowered if lowered in rank else _base_name(lowered, self.settings.holdout_metrics)
+            )
+            return (rank.get(base, len(rank)), metric)
+
+        return min(holdout, key=order)
+
     def of(self, name: str, run: Run) -> str | None:
         try:
             role = self.by_name[name]
@@ -111,6 +127,16 @@ class MetricRoles:
         if contexts and name.lower() in self.quality and self.holdout_contexts.issuperset(contexts):
             return "holdout"
         return None
+
+
+def _base_name(metric: str, globs: Sequence[str]) -> str:
+    """What a role glob leaves of a metric name: ``accuracy`` of ``test_accuracy``."""
+    for glob in globs:
+        if glob.count("*") == 1:
+            head, _, tail = glob.lower().partition("*")
+            if metric.startswith(head) and metric.endswith(tail) and len(metric) > len(head + tail):
+                return metric[len(head) : len(metric) - len(tail)]
+    return metric
 
 
 def metric_role(name: str, run: Run, settings: MlflowSettings) -> str | None:
@@ -170,10 +196,12 @@ def derive(
     evaluations = []
     roles = MetricRoles(settings)
     for run in contents.runs:
-        for metric, value in sorted(run.metrics.items()):
-            role = roles.of(metric, run)
+        found = {m: roles.of(m, run) for m in sorted(run.metrics)}
+        primary = roles.primary([m for m, role in found.items() if role == "holdout"])
+        for metric, role in found.items():
             if role is None:
                 continue
+            value = run.metrics[metric]
             produced: list[Version | None] = [*versions_of_run.get(run.run_id, [])] or [None]
             for made in produced:
                 evaluations.append(
@@ -185,6 +213,7 @@ def derive(
                         "metric": metric,
                         "value": value,
                         "dataset_role": role,
+                        "primary": metric == primary,
                         **common,
                     }
                 )
