@@ -86,7 +86,9 @@ class CollectSummary:
 def store_events(workspace: Workspace, collected: list[Collected]) -> dict[str, int]:
     """Replace the workspace's event tables by what was collected; rows stored per table.
 
-    A table no source yields any more is deleted, so that its KPIs say what they need.
+    Stored rows are kept only from sources that could not be read this time, and, in tables
+    that accumulate, from sources still listed. A table left with nothing is deleted, so that
+    its KPIs say what they need.
     """
     import pyarrow as pa
 
@@ -100,35 +102,37 @@ def store_events(workspace: Workspace, collected: list[Collected]) -> dict[str, 
     for gathered in collected:
         for table, rows in gathered.events.items():
             by_table.setdefault(table, []).extend(rows)
+    unread = {pair for gathered in collected for pair in gathered.unread}
+    listed = {
+        (team.id, entry)
+        for team in workspace.spec.teams
+        for entries in workspace.sources(team).values()
+        for entry in entries
+    }
     store = EventStore.for_workspace(workspace.root)
     with store.locked(exclusive=True):
         contents: dict[str, pa.Table | None] = {}
         for name, spec in TABLES.items():
-            if name not in by_table:
+            keep = unread | listed if spec.accumulates else unread
+            stored = store.read(name) if keep else None
+            kept = [] if stored is None else [_from_sources(stored, keep)]
+            if name not in by_table and not any(t.num_rows for t in kept):
                 if store.exists(name):
                     contents[name] = None
                 continue
-            rows = pa.Table.from_pylist(by_table[name], schema=spec.schema)
-            stored = store.read(name) if spec.accumulates else None
-            if stored is not None:  # earlier rows first: the ones collected now win
-                rows = pa.concat_tables([_still_listed(workspace, stored), rows])
-            contents[name] = rows
+            rows = pa.Table.from_pylist(by_table.get(name, []), schema=spec.schema)
+            contents[name] = pa.concat_tables([*kept, rows])  # the rows collected now win
         return store.replace(contents)
 
 
-def _still_listed(workspace: Workspace, stored: pa.Table) -> pa.Table:
-    """Stored rows whose (team, source) the workspace still lists."""
+def _from_sources(stored: pa.Table, sources: set[tuple[str, str]]) -> pa.Table:
+    """Stored rows whose (team, source) is one of ``sources``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    listed = [
-        f"{team.id}\x1f{entry}"
-        for team in workspace.spec.teams
-        for entries in workspace.sources(team).values()
-        for entry in entries
-    ]
+    wanted = pa.array([f"{team}\x1f{source}" for team, source in sources], pa.string())
     pairs = pc.binary_join_element_wise(stored["team"], stored["source"], "\x1f")
-    return stored.filter(pc.is_in(pairs, value_set=pa.array(listed, pa.string())))
+    return stored.filter(pc.is_in(pairs, value_set=wanted))
 
 
 def collect_workspace(path: Path) -> CollectSummary:

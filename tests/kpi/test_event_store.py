@@ -196,3 +196,26 @@ def test_no_table_is_replaced_when_another_cannot_be(tmp_path: Path):
     assert "incidents.parquet" in result.stderr and "Traceback" not in result.stderr
     assert store.path("deployments").read_bytes() == before
     assert [p.name for p in store.root.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_source_that_cannot_be_read_keeps_what_was_stored_from_it(tmp_path: Path):
+    server = "http://127.0.0.1:9"  # nothing listens there: the MLflow store is unavailable
+    make_workspace(
+        tmp_path,
+        {"t": {"mlflow": [server], "deployments": ["d.csv"]}},
+        {"d.csv": TWO_DEPLOYS},
+    )
+    run = {"run_id": "r1", "model": "fraud", "started_at": datetime(2026, 3, 1, tzinfo=UTC)}
+    earlier = [{**run, "team": "t", "source": server}]
+    store = EventStore.for_workspace(tmp_path)
+    store.write(
+        "training_runs", pa.Table.from_pylist(earlier, schema=TABLES["training_runs"].schema)
+    )
+    summary = collect_workspace(tmp_path)
+    assert any(note.startswith(f"mlflow {server}: unavailable") for note in summary.notes)
+    assert [r["run_id"] for r in stored(tmp_path, "training_runs")] == ["r1"]
+    assert summary.rows["deployments"] == 2
+    # Once the source is no longer listed, its rows go.
+    make_workspace(tmp_path, {"t": {"deployments": ["d.csv"]}}, {})
+    collect_workspace(tmp_path)
+    assert store.read("training_runs") is None

@@ -37,10 +37,14 @@ class Collected:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    """(team, source) pairs that could not be read this time (a server down): the events
+    stored from them before are kept, not replaced by nothing."""
 
     def merge(self, other: Collected) -> None:
         self.findings.extend(other.findings)
         self.notes.extend(other.notes)
+        self.unread.extend(other.unread)
         for table, rows in other.events.items():
             self.events.setdefault(table, []).extend(rows)
 

@@ -76,6 +76,7 @@ def collect_mlflow(sources: TeamSources) -> Collected:
             contents = read_store(tracking_uri(entry, sources.base), settings)
         except StoreError as exc:
             gathered.notes.append(f"mlflow {source}: unavailable: {exc}")
+            gathered.unread.append((sources.team, source))  # keep what was stored from it
             gathered.findings += [
                 Finding(
                     check=c,
