@@ -47,6 +47,7 @@ def collection_settings(workspace: Workspace, team: Team) -> dict[str, Any]:
                 listed_by.append(other.id)
     return {
         "cost_allocation": workspace.spec.cost_allocation,
+        "mlflow": workspace.spec.mlflow,
         "teams": [t.id for t in workspace.spec.teams],
         "cost_files": dict(cost_files),
         "source_kinds": list(workspace.sources(team)),
