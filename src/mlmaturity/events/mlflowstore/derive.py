@@ -86,6 +86,8 @@ class MetricRoles:
         self.settings = settings
         self.by_name: dict[str, str | None] = {}
         self.quality = list(dict.fromkeys(m.lower() for m in settings.quality_metrics))
+        self.rank = {name: i for i, name in enumerate(self.quality)}
+        self.primaries: dict[tuple[str, ...], str] = {}
         self.holdout_contexts = set(settings.holdout_contexts)
 
     def _by_name(self, name: str) -> str | None:
@@ -105,16 +107,16 @@ class MetricRoles:
         first in the settings (``test_accuracy`` before ``test_f1``); else the first by name."""
         if not holdout:
             return None
-        rank = {name: i for i, name in enumerate(self.quality)}
+        key = tuple(holdout)
+        if key not in self.primaries:
+            self.primaries[key] = min(holdout, key=self._quality_order)
+        return self.primaries[key]
 
-        def order(metric: str) -> tuple[int, str]:
-            lowered = metric.lower()
-            base = (
-                lowered if lowered in rank else _base_name(lowered, self.settings.holdout_metrics)
-            )
-            return (rank.get(base, len(rank)), metric)
-
-        return min(holdout, key=order)
+    def _quality_order(self, metric: str) -> tuple[int, str]:
+        lowered = metric.lower()
+        rank = self.rank
+        base = lowered if lowered in rank else _base_name(lowered, self.settings.holdout_metrics)
+        return (rank.get(base, len(rank)), metric)
 
     def of(self, name: str, run: Run) -> str | None:
         try:
@@ -189,32 +191,40 @@ def derive(
             "trigger": triggers.of(run),
             "commit": run.tags.get(GIT_COMMIT_TAG),
             "user": run.user,
-            **common,
+            "team": team,
+            "source": source,
         }
         for run in contents.runs
     ]
+    # Tens of thousands of runs: this loop is kept plain on purpose.
     evaluations = []
     roles = MetricRoles(settings)
+    unregistered = [("", "")]
     for run in contents.runs:
+        if not run.metrics:
+            continue
         found = {m: roles.of(m, run) for m in sorted(run.metrics)}
         primary = roles.primary([m for m, role in found.items() if role == "holdout"])
+        produced = versions_of_run.get(run.run_id)
+        made = [(v.model, v.version) for v in produced] if produced else unregistered
+        at = run.ended_at or run.started_at
         for metric, role in found.items():
             if role is None:
                 continue
-            value = run.metrics[metric]
-            produced: list[Version | None] = [*versions_of_run.get(run.run_id, [])] or [None]
-            for made in produced:
+            value, is_primary = run.metrics[metric], metric == primary
+            for model, number in made:
                 evaluations.append(
                     {
-                        "at": run.ended_at or run.started_at,
-                        "model": made.model if made else "",
-                        "version": made.version if made else "",
+                        "at": at,
+                        "model": model,
+                        "version": number,
                         "run_id": run.run_id,
                         "metric": metric,
                         "value": value,
                         "dataset_role": role,
-                        "primary": metric == primary,
-                        **common,
+                        "primary": is_primary,
+                        "team": team,
+                        "source": source,
                     }
                 )
     now = contents.collected_at
