@@ -45,6 +45,12 @@ REQUIRED = {
 """Tables and columns every MLflow tracking store has had since MLflow 1.0."""
 
 
+READ_TABLES = frozenset(
+    [*REQUIRED, "alembic_version", "inputs", "input_tags", "datasets", "logged_models",
+     "registered_models", "model_versions", "model_version_tags", "registered_model_aliases"]
+)  # fmt: skip
+
+
 class StoreError(Exception):
     """The store cannot be read; the message says why in the user's terms."""
 
@@ -158,9 +164,11 @@ class _Schema:
 
     @classmethod
     def of(cls, inspector: Any) -> _Schema:
+        # Only the tables read are inspected: MLflow 3 has some seventy.
         columns = {
             table: {c["name"] for c in inspector.get_columns(table)}
             for table in inspector.get_table_names()
+            if table in READ_TABLES
         }
         missing = [
             f"{table}.{column}"
