@@ -16,13 +16,14 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from mlmaturity.atomic import new_file_mode
 from mlmaturity.errors import InputError
-from mlmaturity.events.tables import TABLES
+from mlmaturity.events import tables as event_tables
+
+if TYPE_CHECKING:  # pyarrow is imported where it is used: listing the checks never needs it
+    import pyarrow as pa
 
 STORE_FOLDER = Path(".mlmaturity") / "events"
 LOCK_TIMEOUT_SECONDS = 300.0
@@ -44,11 +45,14 @@ class EventStore:
         return self.path(table).exists()
 
     def read(self, table: str) -> pa.Table | None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         path = self.path(table)
         if not path.exists():
             return None
         try:
-            return pq.read_table(path, schema=TABLES[table].schema)
+            return pq.read_table(path, schema=event_tables.TABLES[table].schema)
         except (OSError, pa.ArrowException) as exc:
             hint = "delete it and run `mlmaturity collect` again"
             raise InputError.single(
@@ -91,7 +95,7 @@ class EventStore:
             for table, rows in sorted(tables.items()):
                 if rows is None:
                     continue
-                spec = TABLES[table]
+                spec = event_tables.TABLES[table]
                 order = (spec.time_column, *spec.key)
                 deduplicated = deduplicate(_conform(table, rows), spec.key, order)
                 written[table] = self._temporary(table, deduplicated)
@@ -109,6 +113,8 @@ class EventStore:
 
     def _temporary(self, table: str, rows: pa.Table) -> Path:
         """``rows`` in a new file beside the table's, flushed to disk, with the table's mode."""
+        import pyarrow.parquet as pq
+
         target = self.path(table)
         mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else new_file_mode()
         fd, name = tempfile.mkstemp(prefix=f".{table}.", suffix=".parquet", dir=self.root)
@@ -126,12 +132,14 @@ class EventStore:
 
 
 def _conform(table: str, rows: pa.Table) -> pa.Table:
-    schema = TABLES[table].schema
+    schema = event_tables.TABLES[table].schema
     return rows.select(schema.names).cast(schema)
 
 
 def deduplicate(rows: pa.Table, key: tuple[str, ...], order: tuple[str, ...]) -> pa.Table:
     """One row per key: the last in input order (file order) wins; sorted by ``order``."""
+    import pyarrow as pa
+
     numbered = rows.append_column(_ROW, pa.array(range(rows.num_rows), pa.int64()))
     last = numbered.group_by(list(key), use_threads=False).aggregate([(_ROW, "max")])
     kept = rows.take(last[f"{_ROW}_max"]).combine_chunks()
