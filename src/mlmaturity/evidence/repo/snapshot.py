@@ -124,8 +124,9 @@ class Snapshot:
     @cached_property
     def by_suffix(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = defaultdict(list)
-        for path in self.files:
-            index[suffix_of(path)].append(path)
+        for path in self.files:  # suffix_of, inlined: this runs for every file
+            dot = path.rfind(".")
+            index[path[dot:].lower() if dot > path.rfind("/") + 1 else ""].append(path)
         return index
 
     def named(self, *names: str) -> list[str]:
@@ -139,6 +140,22 @@ class Snapshot:
     @cached_property
     def _joined_paths(self) -> str:
         return "\n".join(self.files)
+
+    def paths_with(self, regex: re.Pattern[str]) -> list[str]:
+        """Paths in which ``regex`` finds a match, as ``regex.search(path)`` would, in one pass
+        over all paths joined by newlines (compile it with re.M; it must never match a newline).
+        """
+        joined = self._joined_paths
+        found: list[str] = []
+        end = -1
+        for match in regex.finditer(joined):
+            if match.start() <= end:
+                continue  # a second match in the same path
+            start = joined.rfind("\n", 0, match.start()) + 1
+            end = joined.find("\n", match.start())
+            end = len(joined) if end == -1 else end
+            found.append(joined[start:end])
+        return found
 
     def paths_matching(self, regex: re.Pattern[str]) -> list[str]:
         """Paths a multi-line regex (``^…$`` per path) matches: one C-level pass over all paths.

@@ -25,7 +25,9 @@ from mlmaturity.evidence.repo.checks.common import (
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 CODEOWNERS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
-MODEL_CARD = re.compile(r"(^|/)model[-_ ]?cards?([-_/][^/]*)?(\.md|\.ya?ml|\.json|/)", re.I)
+MODEL_CARD = re.compile(
+    r"(?:^|/)model[-_ ]?cards?(?:[-_/][^/\n]*)?(?:\.md|\.ya?ml|\.json|/)", re.I | re.M
+)
 CARD_KEYWORDS = ("model_card_toolkit", "ModelCard(", "ModelCardData")
 EXPLAINERS = (
     "import shap",
@@ -38,7 +40,7 @@ EXPLAINERS = (
     "dalex",
 )
 FAIRNESS = ("fairlearn", "aif360", "fairness_indicators", "responsibleai")
-RUNBOOK = re.compile(r"(^|/)run[-_ ]?books?([-_/.][^/]*)?$", re.I)
+RUNBOOK = re.compile(r"(?:^|/)run[-_ ]?books?(?:[-_/.][^/\n]*)?$", re.I | re.M)
 
 
 @check(
@@ -50,7 +52,7 @@ RUNBOOK = re.compile(r"(^|/)run[-_ ]?books?([-_/.][^/]*)?$", re.I)
     keywords=CARD_KEYWORDS + ML_KEYWORDS,
 )
 def model_card_present(repo: Snapshot) -> Verdict:
-    files = [p for p in repo.files if MODEL_CARD.search(p)]
+    files = repo.paths_with(MODEL_CARD)
     hits = code_hits(repo, *CARD_KEYWORDS)
     if files or hits:
         return passed("model card found", *at_path_locations(files), *(at(h) for h in hits))
@@ -125,7 +127,7 @@ def fairness_assessed(repo: Snapshot) -> Verdict:
     keywords=ML_KEYWORDS,
 )
 def runbook_present(repo: Snapshot) -> Verdict:
-    files = [p for p in repo.files if RUNBOOK.search(p)]
+    files = repo.paths_with(RUNBOOK)
     if files:
         return passed("runbook found", *at_path_locations(files))
     return in_ml_repository(repo, failed("no runbook"))
