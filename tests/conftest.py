@@ -11,6 +11,7 @@ from mlmaturity.evidence.finding import Finding, Outcome
 from mlmaturity.model import Model, load_model
 from mlmaturity.survey.answers import Answer
 
+pytest_plugins = ["tests.engines"]
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 

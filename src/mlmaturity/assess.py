@@ -56,6 +56,7 @@ def kpi_snapshot(
         return {}
     from mlmaturity.events.store import EventStore
     from mlmaturity.kpi.compute import compute_kpis
+    from mlmaturity.kpi.engine import Engine
 
     try:
         store_events(workspace, gathered)
@@ -67,7 +68,9 @@ def kpi_snapshot(
     since = date(today.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
     teams = [t.id for t in workspace.spec.teams]
     store = EventStore.for_workspace(workspace.root)
-    values = compute_kpis(store, teams, since, today, "month", today=today)
+    values = compute_kpis(
+        store, teams, since, today, "month", today=today, engine=Engine.of(workspace)
+    )
     snapshot: dict[str | None, list[KpiResult]] = {}
     for v in values:
         result = KpiResult(

@@ -259,6 +259,7 @@ def kpi(
     from mlmaturity.errors import InputError
     from mlmaturity.events.store import EventStore
     from mlmaturity.kpi.compute import compute_kpis
+    from mlmaturity.kpi.engine import Engine
     from mlmaturity.report.kpis import kpi_json, kpi_text
     from mlmaturity.workspace import load_workspace
 
@@ -277,7 +278,8 @@ def kpi(
     loaded = load_workspace(workspace)
     teams = {t.id: t.title for t in loaded.spec.teams}
     store = EventStore.for_workspace(loaded.root)
-    values = compute_kpis(store, list(teams), first, last, period.value, today=today)
+    engine = Engine.of(loaded)
+    values = compute_kpis(store, list(teams), first, last, period.value, today=today, engine=engine)
     if format is KpiFormat.json:
         text = kpi_json(values)
     else:

@@ -118,6 +118,20 @@ class MlflowSettings(_Strict):
     )
 
 
+class SparkSettings(_Strict):
+    """The Spark session KPIs run on when ``engine`` is spark."""
+
+    master: str = Field(
+        default="local[2]",
+        description="The Spark master: local[N] runs Spark in this process's machine with N "
+        "cores; spark://host:port, yarn or k8s://... reach a cluster.",
+    )
+    config: dict[str, str] = Field(
+        default={},
+        description="Further Spark settings (spark.* keys), e.g. spark.driver.memory.",
+    )
+
+
 class Team(_Strict):
     id: TeamId
     name: str = ""
@@ -147,6 +161,14 @@ class WorkspaceFile(_Strict):
     cost_allocation: CostAllocation = CostAllocation()
     mlflow: MlflowSettings = Field(
         default=MlflowSettings(), description="How MLflow tags, aliases and metrics are read."
+    )
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Where KPIs are computed: DuckDB in this process, or Spark (needs the "
+        "spark extra and Java 17 or later).",
+    )
+    spark: SparkSettings = Field(
+        default=SparkSettings(), description="The Spark session, when engine is spark."
     )
     teams: Annotated[list[Team], Field(min_length=1)]
 

@@ -173,6 +173,7 @@ def test_gitlab_pipelines_are_normalized(tmp_path: Path):
     assert (running.trigger, running.conclusion, running.ended_at) == ("manual", None, None)
 
 
+@pytest.mark.engines
 def test_collected_runs_are_stored_once_and_decide_checks_and_kpi(tmp_path: Path):
     workspace = _workspace(tmp_path, {"gh.json": GITHUB, "gitlab.json": GITLAB})
     assert collect_workspace(workspace).rows == {"ci_runs": 8}

@@ -172,6 +172,7 @@ def test_the_last_days_of_the_calendar_are_a_valid_range(tmp_path: Path):
         assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.engines
 def test_production_is_recognized_in_any_case(tmp_path: Path):
     rows = (
         "model,environment,at\n"
@@ -220,6 +221,7 @@ def test_parquet_focus_tags_may_be_a_map_and_scalar_tags_are_text(tmp_path: Path
     assert {k: r["model"] for k, r in rows.items()} == {"i-1": "fraud", "i-2": "churn", "i-3": "7"}
 
 
+@pytest.mark.engines
 def test_mixed_currencies_are_reported_not_summed(tmp_path: Path):
     focus = FOCUS_HEADER + (
         '2026-03-01,2026-04-01,100,i-1,EUR,"{""model"": ""a""}"\n'

@@ -63,6 +63,7 @@ def test_an_emptied_source_stores_no_rows(tmp_path: Path):
     assert stored(tmp_path, "deployments") == []
 
 
+@pytest.mark.engines
 def test_a_source_removed_from_the_workspace_has_its_rows_dropped(tmp_path: Path):
     make_workspace(tmp_path, ONE_TEAM, {"d.csv": TWO_DEPLOYS, "i.jsonl": INCIDENT})
     collect_workspace(tmp_path)
@@ -128,6 +129,7 @@ SHARED_FOCUS = (
 )
 
 
+@pytest.mark.engines
 def test_a_shared_focus_file_is_read_once_and_allocated_by_tags(tmp_path: Path):
     teams = {"a": {"costs": ["focus.csv"]}, "b": {"costs": ["./focus.csv"]}}
     make_workspace(

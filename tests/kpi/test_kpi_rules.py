@@ -27,6 +27,7 @@ def _deployments(tmp_path: Path, rows: str, teams: dict[str, str] | None = None)
     )
 
 
+@pytest.mark.engines
 def test_per_model_kpis_of_the_organization_count_models_per_team(tmp_path: Path):
     _deployments(
         tmp_path,
@@ -58,6 +59,7 @@ def _commit(repo: Path, when: str) -> str:
     return out.stdout.decode().strip()
 
 
+@pytest.mark.engines
 def test_lead_time_joins_commits_older_than_the_range_and_short_uppercase_shas(tmp_path: Path):
     from datetime import timedelta
 
@@ -85,6 +87,7 @@ def test_lead_time_joins_commits_older_than_the_range_and_short_uppercase_shas(t
     assert [v for v in values if v is not None] == [pytest.approx((30 * 24 + 1 * 24) / 2)]
 
 
+@pytest.mark.engines
 def test_an_ambiguous_short_sha_is_not_joined(tmp_path: Path):
     import pyarrow as pa
 
@@ -110,6 +113,7 @@ def test_an_ambiguous_short_sha_is_not_joined(tmp_path: Path):
     assert values[("lead-time", "t", MARCH)].value == pytest.approx(12.0)
 
 
+@pytest.mark.engines
 def test_deployments_before_since_do_not_count_and_partial_periods_scale_by_their_days(
     tmp_path: Path,
 ):
@@ -127,6 +131,7 @@ def test_deployments_before_since_do_not_count_and_partial_periods_scale_by_thei
     assert values[("models-in-production", "t", MARCH)].value == 1
 
 
+@pytest.mark.engines
 def test_the_current_period_scales_by_the_days_gone(tmp_path: Path):
     rows = (
         "fraud,1,production,2026-03-02T00:00:00Z,deploy,true,\n"
@@ -141,6 +146,7 @@ def test_the_current_period_scales_by_the_days_gone(tmp_path: Path):
     assert april.value is None and april.note == "the period has not begun"
 
 
+@pytest.mark.engines
 def test_change_failure_rate_follows_dora(tmp_path: Path):
     rows = (
         "fraud,1,production,2026-02-20T00:00:00Z,deploy,true,\n"
@@ -187,6 +193,7 @@ def test_dora_bands(kpi: str, value: float, band: str):
     assert definition.band is not None and definition.band(value) == band
 
 
+@pytest.mark.engines
 def test_no_data_is_na_and_no_events_is_zero(tmp_path: Path):
     make_workspace(
         tmp_path,

@@ -60,6 +60,7 @@ def _values(workspace: Path) -> dict[tuple[str, str | None], object]:
     return {(v.kpi, v.team): v for v in results if v.period == date(2026, 3, 1)}
 
 
+@pytest.mark.engines
 def test_hand_computed_kpis(workspace: Path):
     summary = collect_workspace(workspace)
     assert summary.rows == {"deployments": 7, "incidents": 3}
@@ -82,6 +83,7 @@ def test_collection_is_idempotent(workspace: Path):
     assert collect_workspace(workspace).rows == {"deployments": 7, "incidents": 3}
 
 
+@pytest.mark.engines
 def test_a_kpi_without_its_inputs_says_what_it_needs(tmp_path: Path):
     (tmp_path / "mlmaturity.yaml").write_text("version: 1\norganization: O\nteams:\n  - id: t\n")
     results = compute_kpis(
@@ -168,6 +170,7 @@ def test_every_registered_check_decides_some_criterion_of_the_default_model():
     assert [c for c in registered_checks() if c not in linked] == []
 
 
+@pytest.mark.engines
 def test_kpis_appear_in_the_assessment_and_every_report(workspace: Path):
     from datetime import UTC, datetime
 
@@ -189,6 +192,7 @@ def test_kpis_appear_in_the_assessment_and_every_report(workspace: Path):
     assert '"change-failure-rate"' in render(result, "json")
 
 
+@pytest.mark.engines
 def test_time_to_detect_drift(tmp_path: Path):
     (tmp_path / "drift.csv").write_text(
         "model,feature,window_start,statistic,value,threshold,drifted,onset_at,detected_at\n"
@@ -223,6 +227,7 @@ FOCUS = (
 )
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_focus_costs_are_allocated_and_measured(tmp_path: Path, suffix: str):
     source = tmp_path / "focus.csv"
@@ -265,6 +270,7 @@ def test_a_bad_focus_line_is_named(tmp_path: Path):
     assert (problem.line, problem.key) == (2, "EffectiveCost")
 
 
+@pytest.mark.engines
 def test_business_kpis_are_series_per_name(tmp_path: Path):
     (tmp_path / "business.csv").write_text(
         "name,model,at,value,unit\n"
@@ -293,6 +299,7 @@ def test_business_kpis_are_series_per_name(tmp_path: Path):
     )
 
 
+@pytest.mark.engines
 def test_without_business_metrics_the_kpi_says_what_it_needs(tmp_path: Path):
     (tmp_path / "mlmaturity.yaml").write_text("version: 1\norganization: O\nteams:\n  - id: t\n")
     values = compute_kpis(

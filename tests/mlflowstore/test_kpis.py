@@ -24,10 +24,13 @@ KPIS = ("holdout-accuracy", "holdout-accuracy-change", "automated-retraining-sha
 
 def _values(root: Path) -> dict[tuple[str, date], KpiValue]:
     today = date.today()
-    values = compute_kpis(EventStore.for_workspace(root), ["t"], date(2026, 9, 1), today, today=today)
+    values = compute_kpis(
+        EventStore.for_workspace(root), ["t"], date(2026, 9, 1), today, today=today
+    )
     return {(v.kpi, v.period): v for v in values if v.team == "t" and v.kpi in KPIS}
 
 
+@pytest.mark.engines
 def test_a_rollback_shows_in_accuracy_its_change_and_the_retraining_share(
     sqlite_store: Store, tmp_path: Path
 ) -> None:
@@ -49,6 +52,7 @@ def test_a_rollback_shows_in_accuracy_its_change_and_the_retraining_share(
     assert values[("automated-retraining-share", current)].value == 50  # fraud v1 by hand
 
 
+@pytest.mark.engines
 def test_without_mlflow_the_kpis_say_what_they_need(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     values = _values(root)

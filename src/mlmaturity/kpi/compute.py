@@ -1,12 +1,8 @@
 """Compute every KPI per team and for the organization, per period, over the event store.
 
-A query sees two views of each stored table: ``tables[name]`` holds the rows whose time (the
-table's ``time_column``) falls in [since, until]; ``tables[name + TO_DATE]`` every row up to
-until, with an ``in_range`` flag, for what holds "as of" a period (models in production) or
-looks back before it (the commit a deployment ships, the deployment a rollback undoes). Both
-carry a ``period`` column: the start of the period the row's time falls in.
-``tables["periods"]`` has one row per period: ``period``, and the first and last instants of
-it that lie in the range, ``start`` and ``end``.
+The queries run as one (see mlmaturity.kpi.query); this module cuts the range into periods
+and turns what they found into values: n/a or 0 where nothing was found, counts scaled to 30
+days, DORA bands.
 """
 
 from __future__ import annotations
@@ -14,16 +10,16 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from mlmaturity.errors import InputError
 from mlmaturity.events.store import EventStore
-from mlmaturity.events.tables import TABLES
+from mlmaturity.kpi.engine import Connection, Engine, chosen, connect
+from mlmaturity.kpi.query import Found, Key, Window, query_all
 from mlmaturity.kpi.registry import KpiDefinition, registered_kpis
 
 Period = Literal["week", "month", "quarter"]
 BUSINESS = "business-kpis"
-TO_DATE = "_to_date"
 MAX_PERIODS = 1000
 """More periods than this is a mistyped range, not a report (and would take long to compute)."""
 NOT_BEGUN = "the period has not begun"
@@ -113,73 +109,48 @@ def compute_kpis(
     until: date,
     period: Period = "month",
     today: date | None = None,
+    engine: Engine | None = None,
 ) -> list[KpiValue]:
-    """Every registered KPI for each team and the organization, for each period in range."""
+    """Every registered KPI for each team and the organization, for each period in range.
+
+    ``engine`` is the workspace's (``Engine.of(workspace)``); DuckDB when None.
+    """
     periods = spans(since, until, period, today or date.today())
-    with store.locked(exclusive=False):
-        return _compute(store, teams, periods, period)
+    engine = chosen(engine)
+    with store.locked(exclusive=False), connect(engine) as con:
+        return _compute(con, store, teams, periods, period)
 
 
 def _compute(
-    store: EventStore, teams: list[str], periods: list[Span], period: Period
+    con: Connection, store: EventStore, teams: list[str], periods: list[Span], period: Period
 ) -> list[KpiValue]:
-    import ibis
     import pyarrow as pa
 
-    con = ibis.duckdb.connect()
-    try:
-        tables: dict[str, Any] = {}
-        present: dict[str, set[str | None]] = {}
-        since, until = periods[0].start, periods[-1].end
-        for name, spec in TABLES.items():
-            path = store.path(name)
-            if not path.exists():
-                continue
-            table = _read(con, path, name)
-            present[name] = set(table.select("team").distinct().to_pyarrow()["team"].to_pylist())
-            column = table[spec.time_column]
-            to_date = table.filter(column <= until).mutate(
-                period=column.truncate(_UNIT[period]).cast("date"), in_range=column >= since
+    span_table = pa.table(
+        {
+            "period": pa.array([s.period for s in periods], pa.date32()),
+            "start": pa.array([s.start for s in periods], pa.timestamp("us", tz="UTC")),
+            "end": pa.array([s.end for s in periods], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    window = Window(periods[0].start, periods[-1].end, _UNIT[period], span_table)
+    definitions = registered_kpis().values()
+    found = query_all(con, store, window, definitions)
+    results: list[KpiValue] = []
+    for definition in definitions:
+        missing = [t for t in definition.needs if t not in found.present]
+        if missing:
+            note = "not measurable: needs " + ", ".join(missing)
+            results.extend(
+                _value(definition, team, s.period, None, note)
+                for team in [*teams, None]
+                for s in periods
             )
-            tables[name + TO_DATE] = to_date
-            tables[name] = to_date.filter(to_date.in_range)
-        span_table = pa.table(
-            {
-                "period": pa.array([s.period for s in periods], pa.date32()),
-                "start": pa.array([s.start for s in periods], pa.timestamp("us", tz="UTC")),
-                "end": pa.array([s.end for s in periods], pa.timestamp("us", tz="UTC")),
-            }
-        )
-        tables["periods"] = ibis.memtable(span_table)
-        results: list[KpiValue] = []
-        for definition in registered_kpis().values():
-            missing = [t for t in definition.needs if t not in tables]
-            if missing:
-                note = "not measurable: needs " + ", ".join(missing)
-                results.extend(
-                    _value(definition, team, s.period, None, note)
-                    for team in [*teams, None]
-                    for s in periods
-                )
-                continue
-            results.extend(_evaluate(definition, tables, present, teams, periods))
-        results.extend(_business(tables, teams, periods))
-        return results
-    finally:
-        con.disconnect()
-
-
-def _read(con: Any, path: Any, name: str) -> Any:
-    import duckdb
-
-    try:
-        return con.read_parquet(path, table_name=name)
-    except duckdb.Error as exc:
-        hint = "delete it and run `mlmaturity collect` again"
-        reason = str(exc).splitlines()[0]  # DuckDB appends the SQL it ran
-        raise InputError.single(
-            path, f"the event store file cannot be read: {reason}", hint=hint
-        ) from None
+            continue
+        values = found.kpis.get(definition.id, {})
+        results.extend(_evaluate(definition, values, found.present, teams, periods))
+    results.extend(_business(found, teams, periods))
+    return results
 
 
 def _value(
@@ -204,47 +175,32 @@ def _value(
     )
 
 
-def _business(tables: dict[str, Any], teams: list[str], periods: list[Span]) -> list[KpiValue]:
+def _business(found: Found, teams: list[str], periods: list[Span]) -> list[KpiValue]:
     """Each user-named business KPI: the mean of its values per period (one series per name)."""
-    if "business_metrics" not in tables:
+    if "business_metrics" not in found.present:
         note = "not measurable: needs business_metrics"
         return [
             KpiValue(BUSINESS, "Business KPIs", team, s.period, None, "", None, note)
             for team in [*teams, None]
             for s in periods
         ]
-    b = tables["business_metrics"]
-    by_team = b.group_by(["name", "team", "period"]).aggregate(
-        value=b.value.mean(), unit=b.unit.max()
-    )
-    overall = b.group_by(["name", "period"]).aggregate(value=b.value.mean(), unit=b.unit.max())
-    found = {(r["name"], r["team"], r["period"]): r for r in by_team.to_pyarrow().to_pylist()}
-    found |= {(r["name"], None, r["period"]): r for r in overall.to_pyarrow().to_pylist()}
     values = []
-    for name in sorted({key[0] for key in found}):
-        unit = next(r["unit"] or "" for key, r in found.items() if key[0] == name)
+    for name, series in sorted(found.business.items()):
+        unit = next(iter(series.values()))[1]
         for team in [*teams, None]:
             for s in periods:
-                row = found.get((name, team, s.period))
-                value = None if row is None else row["value"]
+                value = series.get((team, s.period), (None, ""))[0]
                 values.append(KpiValue(f"business:{name}", name, team, s.period, value, unit))
     return values
 
 
 def _evaluate(
     definition: KpiDefinition,
-    tables: dict[str, Any],
+    found: dict[Key, tuple[float | None, str]],
     present: dict[str, set[str | None]],
     teams: list[str],
     periods: list[Span],
 ) -> list[KpiValue]:
-    found: dict[tuple[str | None, date], tuple[float | None, str]] = {}
-    for by in (["team", "period"], ["period"]):
-        for row in definition.query(tables, by).to_pyarrow().to_pylist():
-            team = row.get("team") if "team" in by else None
-            if "team" in by and team is None:
-                continue  # rows of no team (unallocated costs) count for the organization only
-            found[(team, row["period"])] = (row["value"], row.get("note") or "")
     values = []
     for team in [*teams, None]:
         unrecorded = next(

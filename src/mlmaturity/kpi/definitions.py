@@ -17,7 +17,8 @@ import ibis
 
 from mlmaturity.events.checks import SHA
 from mlmaturity.events.rows import PRODUCTION
-from mlmaturity.kpi.registry import kpi
+from mlmaturity.kpi.functions import unix_micros
+from mlmaturity.kpi.registry import kpi, shared
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -41,7 +42,7 @@ def _production(table: Any) -> Any:
 
 
 def _hours(later: Any, earlier: Any) -> Any:
-    return (later.epoch_seconds() - earlier.epoch_seconds()) / 3600.0
+    return (unix_micros(later) - unix_micros(earlier)).cast("float64") / 3_600_000_000.0
 
 
 def _model_key(table: Any) -> Any:
@@ -49,6 +50,7 @@ def _model_key(table: Any) -> Any:
     return ibis.coalesce(table.team, "") + "\x1f" + table.model
 
 
+@shared
 def _live_models(tables: Mapping[str, Any]) -> Any:
     """(team, model, period) for each model deployed to production by the period's end."""
     d = _production(tables["deployments_to_date"])
@@ -112,7 +114,7 @@ def change_failure_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     # DORA: the share of production deployments that failed. A rollback fails the model's
     # latest production deployment before it, in whichever period that deployment was.
     d = _production(tables["deployments_to_date"])
-    order = ibis.window(group_by=[d.team, d.model], order_by=[d.at, d.kind])
+    order = ibis.window(group_by=[d.team, d.model], order_by=[d.at, d.kind, d.version])
     d = d.mutate(failed=(d.kind.lead().over(order) == "rollback").fill_null(False))
     d = d.filter((d.kind == "deploy") & d.in_range)
     return d.group_by(by).aggregate(value=100.0 * d.failed.cast("int64").sum() / d.count())
@@ -149,12 +151,15 @@ def lead_time(tables: Mapping[str, Any], by: list[str]) -> Any:
     d = d.filter((d.kind == "deploy") & d.commit.re_search(SHA.pattern))
     c = tables["changes_to_date"]
     c = c.select(commit_team=c.team, sha=c.sha.lower(), committed_at=c.at)
-    joined = d.join(c, (d.team == c.commit_team) & c.sha.startswith(d.commit))
+    # Every SHA a deployment names has at least 7 digits: equal first 7 make the join a hash
+    # join, the prefix test then decides (a prefix test alone compares every pair of a team).
+    prefix = c.sha.substr(0, 7) == d.commit.substr(0, 7)
+    joined = d.join(c, (d.team == c.commit_team) & prefix & c.sha.startswith(d.commit))
     deployment = ["team", "model", "version", "environment", "at", "period"]
     matched = joined.group_by(deployment).aggregate(
-        commits=joined.sha.nunique(), committed_at=joined.committed_at.min()
+        first=joined.sha.min(), last=joined.sha.max(), committed_at=joined.committed_at.min()
     )
-    unique = matched.filter(matched.commits == 1)
+    unique = matched.filter(matched.first == matched.last)  # one commit (a count is slower)
     return unique.group_by(by).aggregate(value=_hours(unique.at, unique.committed_at).median())
 
 
@@ -217,18 +222,20 @@ def ci_success_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     return c.group_by(by).aggregate(value=100.0 * succeeded / c.count())
 
 
+@shared
 def _live_versions(tables: Mapping[str, Any]) -> Any:
     """(team, model, version, previous, period) for the version each model runs in production
     at each period's end: the one its latest production deployment or rollback left there,
     and the version that was there before it."""
     d = _production(tables["deployments_to_date"])
-    order = ibis.window(group_by=[d.team, d.model], order_by=[d.at, d.kind])
+    order = ibis.window(group_by=[d.team, d.model], order_by=[d.at, d.kind, d.version])
     d = d.mutate(until=d.at.lead().over(order), previous=d.version.lag().over(order))
     p = tables["periods"]
     live = d.join(p, (d.at <= p.end) & (d.until.isnull() | (d.until > p.end)))
     return live.select(live.team, live.model, live.version, live.previous, period=live.period_right)
 
 
+@shared
 def _holdout(tables: Mapping[str, Any]) -> Any:
     """Each model version's headline held-out metric (see the MLflow collector)."""
     e = tables["evaluations_to_date"]

@@ -31,6 +31,34 @@ class KpiDefinition:
     """A count: a period without events is 0, not n/a, for a team that records the tables."""
 
 
+class Tables(dict[str, Any]):
+    """The tables KPI queries read, by name, and the relations several of them share."""
+
+    def __init__(self, keep: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.keep = keep
+        """Computes a relation once and keeps it on the engine for this computation."""
+        self.shared: dict[str, Any] = {}
+
+
+def shared(build: Callable[[Mapping[str, Any]], Any]) -> Callable[[Mapping[str, Any]], Any]:
+    """A relation several KPI queries start from: computed once per computation, kept on the engine.
+
+    Each KPI is queried per team and for the organization, and some KPIs start from the same
+    relation (a window over every deployment): built once, it is read many times.
+    """
+    key = build.__qualname__
+
+    def relation(tables: Mapping[str, Any]) -> Any:
+        if not isinstance(tables, Tables):
+            return build(tables)
+        if key not in tables.shared:
+            tables.shared[key] = tables.keep(build(tables))
+        return tables.shared[key]
+
+    return relation
+
+
 _KPIS: dict[str, KpiDefinition] = {}
 
 
