@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from mlmaturity.events.mlflowstore.derive import Triggers, in_production, metric_role
+from mlmaturity.events.mlflowstore.derive import MetricRoles, Triggers, in_production
 from mlmaturity.events.mlflowstore.records import GIT_COMMIT_TAG, Run, StoreContents, Version
 from mlmaturity.evidence.finding import (
     Location,
@@ -194,7 +194,7 @@ def training_automated(evidence: MlflowEvidence) -> Verdict:
         return not_applicable("no training run in the store", evidence.where())
     newest = max(r.started_at for r in runs if r.started_at is not None)
     recent = [r for r in runs if r.started_at is not None and r.started_at >= newest - RECENT]
-    triggers = Triggers(evidence.settings)
+    triggers = Triggers(evidence.settings, {r.run_id: r for r in evidence.store.runs})
     manual = [r.run_id for r in recent if triggers.of(r) == "manual"]
     automated = len(recent) - len(manual)
     detail = f"{_share(automated, len(recent))} runs of the last 90 days were started by automation"
@@ -234,18 +234,16 @@ def holdout_metrics_logged(evidence: MlflowEvidence) -> Verdict:
     if not versions:
         return not_applicable("no registered version links to a run", evidence.where())
     runs = {r.run_id: r for r in evidence.store.runs}
-    settings = evidence.settings
-    evaluated = [
-        v
-        for v in versions
-        if v.run_id in runs
-        and any(
-            metric_role(m, runs[v.run_id], settings) == "holdout" for m in runs[v.run_id].metrics
-        )
-    ]
-    missing = [f"{v.model} v{v.version}" for v in versions if v not in evaluated]
-    detail = f"{_share(len(evaluated), len(versions))} registered versions have a held-out metric"
-    if len(evaluated) >= LINKED_SHARE * len(versions):
+    roles = MetricRoles(evidence.settings)
+    evaluated_runs = {
+        run_id
+        for run_id, run in runs.items()
+        if any(roles.of(m, run) == "holdout" for m in run.metrics)
+    }
+    missing = [f"{v.model} v{v.version}" for v in versions if v.run_id not in evaluated_runs]
+    evaluated = len(versions) - len(missing)
+    detail = f"{_share(evaluated, len(versions))} registered versions have a held-out metric"
+    if evaluated >= LINKED_SHARE * len(versions):
         return passed(detail, evidence.where())
     return failed(detail, evidence.where([f"{v}: no held-out metric" for v in missing]))
 
@@ -262,13 +260,13 @@ def retraining_automated_share(evidence: MlflowEvidence) -> Verdict:
     if not production:
         return not_applicable("no version is in production", evidence.where())
     runs = {r.run_id: r for r in evidence.store.runs}
-    triggers = Triggers(evidence.settings)
+    triggers = Triggers(evidence.settings, runs)
     known = [v for v in production if v.run_id in runs]
     if not known:
         return inconclusive("no production version links to a run in the store", evidence.where())
     by_hand = [f"{v.model} v{v.version}" for v in known if triggers.of(runs[v.run_id]) == "manual"]
     automated = len(known) - len(by_hand)
     detail = f"{_share(automated, len(known))} production versions were trained by automation"
-    if automated * 2 > len(known):
+    if automated > AUTOMATED_SHARE * len(known):
         return passed(detail, evidence.where())
     return failed(detail, evidence.where([f"{v} trained by hand" for v in by_hand]))

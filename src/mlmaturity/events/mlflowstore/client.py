@@ -7,9 +7,9 @@ SQL path and the rest of mlmaturity never need it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from fnmatch import fnmatchcase
 from typing import Any
 
 from mlmaturity.events.mlflowstore.records import (
@@ -21,7 +21,7 @@ from mlmaturity.events.mlflowstore.records import (
     from_millis,
 )
 from mlmaturity.events.mlflowstore.signatures import history_has_signature, mlmodel_has_signature
-from mlmaturity.events.mlflowstore.sql import StoreError, redact_uri
+from mlmaturity.events.mlflowstore.sql import StoreError, metric_name_regex, redact, redact_uri
 
 PAGE_SIZE = 1000
 HTTP_SETTINGS = {
@@ -58,22 +58,23 @@ def _pages(search: Callable[..., Any], **arguments: Any) -> Iterator[Any]:
 
 
 def read_with_client(
-    uri: str, wanted_tags: Sequence[str], metric_globs: Sequence[str]
+    uri: str, wanted_tags: Sequence[str], metric_globs: Sequence[str], *, registry: bool = True
 ) -> StoreContents:
-    """Everything the collector needs, through the client's paginated search calls."""
+    """Everything the collector needs, through the client's paginated search calls
+    (``registry=False``: the tracking store only)."""
     client = _client(uri)
     from mlflow.exceptions import MlflowException
 
     try:
-        return _read(client, uri, wanted_tags, metric_globs)
-    except MlflowException as exc:
-        raise StoreError(str(getattr(exc, "message", exc)).splitlines()[0]) from None
-    except OSError as exc:  # connection refused, unreadable folder …
-        raise StoreError(str(exc).splitlines()[0]) from None
+        return _read(client, uri, wanted_tags, metric_globs, registry)
+    except (MlflowException, OSError) as exc:  # OSError: connection refused, unreadable folder
+        message = str(getattr(exc, "message", None) or exc).strip()
+        first = next(iter(message.splitlines()), "") or type(exc).__name__
+        raise StoreError(redact(first, uri)) from None
 
 
 def _read(
-    client: Any, uri: str, wanted_tags: Sequence[str], metric_globs: Sequence[str]
+    client: Any, uri: str, wanted_tags: Sequence[str], metric_globs: Sequence[str], registry: bool
 ) -> StoreContents:
     contents = StoreContents(
         uri=redact_uri(uri), generation="MLflow client", collected_at=datetime.now(UTC)
@@ -83,10 +84,12 @@ def _read(
     runs: dict[str, Run] = {}
     if experiments:
         for found in _pages(client.search_runs, experiment_ids=list(experiments)):
-            run = _run(found, experiments, wanted, metric_globs)
+            run = _run(found, experiments, wanted, metric_name_regex(metric_globs))
             runs[run.run_id] = run
     _logged_models(client, list(experiments), runs)
     contents.runs = list(runs.values())
+    if not registry:
+        return contents
     models = list(_pages(client.search_registered_models))
     contents.registered_models = {m.name: m.description or "" for m in models}
     # Version search results leave aliases out; registered models list them.
@@ -101,7 +104,9 @@ def _read(
     return contents
 
 
-def _run(found: Any, experiments: dict[str, str], wanted: set[str], globs: Sequence[str]) -> Run:
+def _run(
+    found: Any, experiments: dict[str, str], wanted: set[str], wanted_metrics: re.Pattern[str]
+) -> Run:
     info, data = found.info, found.data
     history = data.tags.get(LOG_MODEL_HISTORY_TAG)
     contexts = []
@@ -119,9 +124,7 @@ def _run(found: Any, experiments: dict[str, str], wanted: set[str], globs: Seque
         user=info.user_id or "",
         tags={k: v for k, v in data.tags.items() if k in wanted},
         metrics={
-            k: float(v)
-            for k, v in data.metrics.items()
-            if any(fnmatchcase(k.lower(), g.lower()) for g in globs) and v == v
+            k: float(v) for k, v in data.metrics.items() if wanted_metrics.match(k) and v == v
         },
         dataset_contexts=contexts,
         logged_model=history is not None,
@@ -131,10 +134,16 @@ def _run(found: Any, experiments: dict[str, str], wanted: set[str], globs: Seque
 
 def _logged_models(client: Any, experiment_ids: list[str], runs: dict[str, Run]) -> None:
     """MLflow 3 servers list logged models; their signature is readable when stored locally."""
+    from mlflow.exceptions import MlflowException
+
     search = getattr(client, "search_logged_models", None)
     if search is None or not experiment_ids:
         return
-    for model in _pages(search, experiment_ids=experiment_ids):
+    try:
+        models = list(_pages(search, experiment_ids=experiment_ids))
+    except MlflowException:  # an MLflow 2 server has no logged models: signatures from tags
+        return
+    for model in models:
         run = runs.get(getattr(model, "source_run_id", None) or "")
         if run is None:
             continue

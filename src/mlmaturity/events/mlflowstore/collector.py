@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.request import url2pathname
 
 from mlmaturity.events.mlflowstore.checks import MlflowEvidence
 from mlmaturity.events.mlflowstore.derive import derive, metric_globs, wanted_tags
@@ -42,10 +43,16 @@ def tracking_uri(entry: str, base: Path) -> str:
 def read_store(uri: str, settings: MlflowSettings) -> StoreContents:
     if is_sql_uri(uri):
         return read_sql_store(uri, wanted_tags(settings), metric_globs(settings))
+    registry = True
     if uri.startswith("file:"):
-        folder = Path(uri.removeprefix("file://"))
+        folder = Path(url2pathname(uri.removeprefix("file://")))
         if not folder.is_dir():
             raise StoreError(f"no mlruns folder at {folder}")
+        # MLflow's file store creates what it misses: only a folder it wrote is read, and
+        # without a registry folder the registry is not asked (it would create one).
+        if not (folder / ".trash").is_dir():
+            raise StoreError(f"{folder} is not an mlruns folder written by MLflow (no .trash)")
+        registry = (folder / "models").is_dir()
     elif not uri.startswith(("http://", "https://")):
         raise StoreError(
             "not a tracking URI mlmaturity reads: use sqlite:///, postgresql://, mysql://, "
@@ -53,7 +60,7 @@ def read_store(uri: str, settings: MlflowSettings) -> StoreContents:
         )
     from mlmaturity.events.mlflowstore.client import read_with_client
 
-    return read_with_client(uri, wanted_tags(settings), metric_globs(settings))
+    return read_with_client(uri, wanted_tags(settings), metric_globs(settings), registry=registry)
 
 
 def _earlier_snapshots(base: Path, team: str, source: str) -> list[dict[str, Any]]:

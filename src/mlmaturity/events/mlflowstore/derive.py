@@ -12,13 +12,14 @@ production version by the version's last update in the registry, the best MLflow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
 from mlmaturity.events.mlflowstore.records import (
     GIT_COMMIT_TAG,
+    PARENT_RUN_TAG,
     SOURCE_TYPE_TAG,
     Run,
     StoreContents,
@@ -29,12 +30,13 @@ from mlmaturity.workspace import MlflowSettings
 TRIGGERS = ("manual", "scheduled", "drift", "ci", "automated")
 """How a training run started; ``automated`` is automation of an unknown kind (a service account)."""
 NOTHING_IN_PRODUCTION = "none"
+MAX_RUN_NESTING = 20
 TRUE_VALUES = ("true", "yes", "1", "y")
 
 
 def wanted_tags(settings: MlflowSettings) -> list[str]:
     """The run tags the collector reads; everything else stays in the store."""
-    keys = {GIT_COMMIT_TAG, SOURCE_TYPE_TAG, settings.trigger_tag}
+    keys = {GIT_COMMIT_TAG, SOURCE_TYPE_TAG, PARENT_RUN_TAG, settings.trigger_tag}
     return sorted(keys | set(settings.scheduler_tags) | set(settings.ci_tags))
 
 
@@ -51,15 +53,24 @@ def metric_globs(settings: MlflowSettings) -> list[str]:
 
 class Triggers:
     """Who started a run: an explicit tag, then CI tags, scheduler tags, a job source, a
-    service account; a person otherwise."""
+    service account; a person otherwise. A child run (a sweep's trial) without signs of its
+    own was started by whatever started its parent."""
 
-    def __init__(self, settings: MlflowSettings) -> None:
+    def __init__(self, settings: MlflowSettings, runs: Mapping[str, Run] | None = None) -> None:
         self.tag = settings.trigger_tag
         self.ci = frozenset(settings.ci_tags)
         self.scheduler = frozenset(settings.scheduler_tags)
         self.service_accounts = re.compile(settings.service_accounts)
+        self.runs = runs or {}
 
-    def of(self, run: Run) -> str:
+    def of(self, run: Run, depth: int = 0) -> str:
+        own = self._own(run)
+        parent = self.runs.get(run.tags.get(PARENT_RUN_TAG, ""))
+        if own == "manual" and parent is not None and depth < MAX_RUN_NESTING:
+            return self.of(parent, depth + 1)
+        return own
+
+    def _own(self, run: Run) -> str:
         tags = run.tags
         named = tags.get(self.tag, "").strip().lower()
         if named in TRIGGERS:
@@ -87,7 +98,7 @@ class MetricRoles:
         self.by_name: dict[str, str | None] = {}
         self.quality = list(dict.fromkeys(m.lower() for m in settings.quality_metrics))
         self.rank = {name: i for i, name in enumerate(self.quality)}
-        self.primaries: dict[tuple[str, ...], str] = {}
+        self.primaries: dict[tuple[str, ...], str | None] = {}
         self.holdout_contexts = set(settings.holdout_contexts)
 
     def _by_name(self, name: str) -> str | None:
@@ -104,12 +115,14 @@ class MetricRoles:
 
     def primary(self, holdout: list[str]) -> str | None:
         """The run's headline held-out metric: the one measuring the quality metric listed
-        first in the settings (``test_accuracy`` before ``test_f1``); else the first by name."""
+        first in the settings (``test_accuracy`` before ``test_f1``); None when no held-out
+        metric measures a quality metric."""
         if not holdout:
             return None
         key = tuple(holdout)
         if key not in self.primaries:
-            self.primaries[key] = min(holdout, key=self._quality_order)
+            best = min(holdout, key=self._quality_order)
+            self.primaries[key] = best if self.is_quality(best) else None
         return self.primaries[key]
 
     def _quality_order(self, metric: str) -> tuple[int, str]:
@@ -117,6 +130,14 @@ class MetricRoles:
         rank = self.rank
         base = lowered if lowered in rank else _base_name(lowered, self.settings.holdout_metrics)
         return (rank.get(base, len(rank)), metric)
+
+    def is_quality(self, metric: str) -> bool:
+        """Whether a held-out metric measures one of the quality metrics (not a loss, an
+        error or a latency, which would not average with accuracies)."""
+        lowered = metric.lower()
+        return (
+            lowered in self.rank or _base_name(lowered, self.settings.holdout_metrics) in self.rank
+        )
 
     def of(self, name: str, run: Run) -> str | None:
         try:
@@ -139,11 +160,6 @@ def _base_name(metric: str, globs: Sequence[str]) -> str:
             if metric.startswith(head) and metric.endswith(tail) and len(metric) > len(head + tail):
                 return metric[len(head) : len(metric) - len(tail)]
     return metric
-
-
-def metric_role(name: str, run: Run, settings: MlflowSettings) -> str | None:
-    """The role of one metric of one run (see MetricRoles for many)."""
-    return MetricRoles(settings).of(name, run)
 
 
 def in_production(version: Version, settings: MlflowSettings) -> list[str]:
@@ -174,7 +190,7 @@ def derive(
         for v in contents.versions
         if v.run_id in commit_of_run
     }
-    triggers = Triggers(settings)
+    triggers = Triggers(settings, {r.run_id: r for r in contents.runs})
     model_of_run: dict[str, str] = {}
     versions_of_run: dict[str, list[Version]] = {}
     for version in contents.versions:
@@ -255,12 +271,19 @@ def derive(
             }
             for label in labels
         ]
+    # A model with nothing in production, or gone from the registry since, is marked so.
+    before = _latest_states(earlier_snapshots)
     in_use = {row["model"] for row in snapshot}
     snapshot += [
         {"collected_at": now, "model": model, "version": "", "label": NOTHING_IN_PRODUCTION}
-        for model in sorted({v.model for v in contents.versions} - in_use)
+        for model in sorted(({v.model for v in contents.versions} | set(before)) - in_use)
     ]
-    snapshots = [dict(row) for row in earlier_snapshots] + [{**r, **common} for r in snapshot]
+    # Only what changed is stored: collecting hourly must not grow the table by the hour.
+    now_states = _latest_states(snapshot)
+    changed = {model for model, state in now_states.items() if before.get(model) != state}
+    snapshots = [dict(row) for row in earlier_snapshots] + [
+        {**r, **common} for r in snapshot if r["model"] in changed
+    ]
     return {
         "training_runs": training,
         "evaluations": evaluations,
@@ -268,6 +291,19 @@ def derive(
         "registry_snapshots": snapshots,
         "deployments": deployments(contents.versions, snapshots, settings, common, commits),
     }
+
+
+def _latest_states(snapshots: Iterable[Mapping[str, Any]]) -> dict[str, frozenset[tuple[str, str]]]:
+    """Each model's (version, label) pairs at the last collection that recorded it."""
+    latest: dict[str, Any] = {}
+    states: dict[str, set[tuple[str, str]]] = {}
+    for row in snapshots:
+        model, at = row["model"], row["collected_at"]
+        if model not in latest or at > latest[model]:
+            latest[model], states[model] = at, set()
+        if at == latest[model]:
+            states[model].add((row["version"], row["label"]))
+    return {model: frozenset(state) for model, state in states.items()}
 
 
 def _order(version: str) -> tuple[int, str]:
@@ -307,6 +343,7 @@ def deployments(
         current = timeline.setdefault(model, {}).get(at)
         if current is None or _order(version) > _order(current):
             timeline[model][at] = version
+    dated: set[tuple[str, str]] = set()  # tagged versions whose first deployment the tag dates
     for model, by_time in timeline.items():
         previous: str | None = None  # the production version at the collection before
         for index, at in enumerate(sorted(by_time)):
@@ -317,7 +354,9 @@ def deployments(
             kind = "rollback" if previous and _order(version) < _order(previous) else "deploy"
             # Seen at the very first collection: dated by its registration, a stable lower bound.
             when = (registered.get((model, version)) or at) if index == 0 else at
-            if kind == "rollback" or (model, version) not in tagged:
+            if kind == "deploy" and (model, version) in tagged - dated:
+                dated.add((model, version))
+            else:
                 commit = commits.get((model, version))
                 rows.append(_deployment(model, version, when, kind, common, commit))
             previous = version

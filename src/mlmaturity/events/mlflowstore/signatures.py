@@ -12,6 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
+from urllib.request import url2pathname
 
 import yaml
 
@@ -22,7 +23,7 @@ def history_has_signature(value: str | None) -> bool | None:
     """MLflow 2 records each logged model in a run tag; its entries carry the signature."""
     try:
         entries = json.loads(value or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):  # a tag is untrusted text: `[[[[…` nests too deep
         return None
     if not isinstance(entries, list):
         return None
@@ -32,13 +33,25 @@ def history_has_signature(value: str | None) -> bool | None:
 _LOCAL = re.compile(r"^(?:file://)?(/[^?#]*)$")
 
 
-def mlmodel_has_signature(location: str) -> bool | None:
-    """Whether a local model folder's MLmodel file declares a signature (None: not local or
-    unreadable). Read safely: no link followed at the file, size-bounded, safe YAML."""
+def local_folder(location: str) -> Path | None:
+    """The folder of a local (``/…`` or ``file://…``) artifact location; None for remote ones
+    and for any path that goes through a link or a ``..``: artifact locations are untrusted."""
     match = _LOCAL.match(location)
     if match is None:
         return None
-    path = Path(match.group(1)) / "MLmodel"
+    folder = url2pathname(match.group(1)) if location.startswith("file:") else match.group(1)
+    if ".." in Path(folder).parts or os.path.realpath(folder) != os.path.normpath(folder):
+        return None
+    return Path(folder)
+
+
+def mlmodel_has_signature(location: str) -> bool | None:
+    """Whether a local model folder's MLmodel file declares a signature (None: not local or
+    unreadable). Read safely: no link followed on the way, size-bounded, safe YAML."""
+    folder = local_folder(location)
+    if folder is None:
+        return None
+    path = folder / "MLmodel"
     try:
         fd = os.open(
             path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -55,6 +68,6 @@ def mlmodel_has_signature(location: str) -> bool | None:
         return None
     try:
         document = yaml.safe_load(data)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     return isinstance(document, dict) and bool(document.get("signature"))

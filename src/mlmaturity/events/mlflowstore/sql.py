@@ -11,11 +11,11 @@ sessions are put in read-only transaction mode before the first query.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from mlmaturity.events.mlflowstore.records import (
     DATASET_CONTEXT_TAG,
@@ -59,13 +59,30 @@ def is_sql_uri(uri: str) -> bool:
     return uri.split(":", 1)[0].split("+", 1)[0].lower() in SQL_SCHEMES
 
 
+SECRET_QUERY_KEYS = ("password", "sslpassword", "passwd", "token", "access_token")
+
+
+def secrets_of(uri: str) -> list[str]:
+    """The passwords a URI carries (in its user part or its query), to be kept out of output."""
+    try:
+        parts = urlsplit(uri)
+        found = [parts.password] if parts.password else []
+        found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_QUERY_KEYS and v]
+    except ValueError:
+        return []
+    return found
+
+
+def redact(text: str, uri: str) -> str:
+    """``text`` with every password of ``uri`` replaced (messages quote URIs back at us)."""
+    for secret in secrets_of(uri):
+        text = text.replace(secret, "***")
+    return text
+
+
 def redact_uri(uri: str) -> str:
-    """The URI without its password, for messages and the ``source`` column."""
-    parts = urlsplit(uri)
-    if parts.password is None:
-        return uri
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    """The URI without its passwords, for messages and the ``source`` column."""
+    return redact(uri, uri)
 
 
 def _engine(uri: str) -> Any:
@@ -76,9 +93,9 @@ def _engine(uri: str) -> Any:
 
     try:
         url = make_url(uri)
-    except ArgumentError as exc:
-        raise StoreError(f"not a database URI: {exc}") from None
-    backend, driver = url.get_backend_name(), url.get_driver_name()
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StoreError(f"not a database URI mlmaturity reads: {exc}") from None
     if backend == "sqlite":
         path = Path(url.database or "")
         if not url.database or not path.is_file():
@@ -89,6 +106,8 @@ def _engine(uri: str) -> Any:
         @event.listens_for(engine, "connect")
         def _sqlite_read_only(connection: Any, _: Any) -> None:
             connection.execute("PRAGMA query_only = ON")
+            # Text is untrusted: one bad byte in a tag must not make the whole store unreadable.
+            connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
 
         return engine
     # MLflow users write plain postgresql:// or mysql://; use the drivers we ship with.
@@ -133,21 +152,24 @@ def read_sql_store(
             return _Reader(connection, schema, redact_uri(uri)).read(wanted_tags, metric_globs)
     except StoreError:
         raise
-    except (SQLAlchemyError, driver_error) as exc:
-        raise StoreError(_explain(exc)) from None
+    # TypeError and ValueError: a driver refusing the URI's options (``?bogus=1``, a bad port).
+    except (SQLAlchemyError, driver_error, TypeError, ValueError) as exc:
+        raise StoreError(redact(_explain(exc), uri)) from None
     finally:
         engine.dispose()
 
 
 def _explain(exc: Exception) -> str:
     """The database's own words, first line only, with a hint for the usual causes."""
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    text = next(iter(str(getattr(exc, "orig", None) or exc).strip().splitlines()), "")
+    text = text or type(exc).__name__
     lowered = text.lower()
     if "locked" in lowered:
         return f"the store is locked by another process ({text}); try again when MLflow is idle"
     if "not a database" in lowered or "malformed" in lowered:
         return f"the file is not a readable SQLite database ({text})"
-    if "no such column" in lowered or "unknown column" in lowered or "does not exist" in lowered:
+    unknown_column = ("column" in lowered or "relation" in lowered) and "does not exist" in lowered
+    if "no such column" in lowered or "unknown column" in lowered or unknown_column:
         return (
             f"the store's schema is not one mlmaturity knows ({text}); it may be newer than the "
             "MLflow versions this release reads (up to 3.x)"
@@ -207,7 +229,7 @@ class _Schema:
         return "MLflow tracking without a model registry"
 
 
-def _globs_regex(globs: Sequence[str]) -> re.Pattern[str]:
+def metric_name_regex(globs: Sequence[str]) -> re.Pattern[str]:
     """Metric-name globs (``*`` any text, case-insensitive) as one regex."""
     parts = [".*".join(re.escape(piece) for piece in glob.split("*")) for glob in globs]
     return re.compile("(?:" + "|".join(parts) + r")\Z" if parts else r"(?!)", re.I)
@@ -310,7 +332,7 @@ class _Reader:
         """Latest values of the metrics whose names match. The few distinct names are matched
         here (one scan of the primary key index, with their row counts); their rows are then
         fetched through the index when they are a small share of the table, or by one scan."""
-        wanted = _globs_regex(globs)
+        wanted = metric_name_regex(globs)
         counts = {
             name: count
             for name, count in self._rows(
@@ -410,12 +432,3 @@ class _Reader:
 
 def _version_order(version: str) -> tuple[int, str]:
     return (int(version), "") if version.isdigit() else (0, version)
-
-
-def metric_globs(*groups: Iterable[str]) -> list[str]:
-    """All metric-name globs of the settings, deduplicated, in a stable order."""
-    seen: dict[str, None] = {}
-    for group in groups:
-        for glob in group:
-            seen.setdefault(glob, None)
-    return list(seen)
