@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mlmaturity.annotation import Annotation
 from mlmaturity.errors import InputError, Problem
@@ -114,8 +115,23 @@ class MlflowSettings(_Strict):
     )  # fmt: skip
     trigger_tag: str = Field(
         default="trigger",
-        description="A run tag naming its trigger outright: manual, scheduled, drift or ci.",
+        description="A run tag naming its trigger outright: manual, scheduled, drift, ci or "
+        "automated.",
     )
+
+    @field_validator("service_accounts")
+    @classmethod
+    def _a_regular_expression(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return pattern
+
+    @field_validator("holdout_contexts")
+    @classmethod
+    def _lowercase(cls, contexts: list[str]) -> list[str]:
+        return [c.lower() for c in contexts]
 
 
 class SparkSettings(_Strict):
