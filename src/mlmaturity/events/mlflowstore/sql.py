@@ -325,6 +325,8 @@ class _Reader:
             if key == LOG_MODEL_HISTORY_TAG:
                 run.logged_model = True
                 run.has_signature = history_has_signature(value)
+            elif isinstance(value, bytes):  # a tag stored as a blob
+                run.tags[key] = value.decode("utf-8", "replace")
             else:
                 run.tags[key] = value or ""
 
