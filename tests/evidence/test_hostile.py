@@ -167,3 +167,20 @@ def test_a_repository_whose_git_reads_outside_is_walked_not_handed_to_git(
     assert not is_git_repository(root)
     listing = list_files(root)
     assert not listing.is_git and "train.py" in listing.files and "ignored.py" not in listing.files
+
+
+def test_parsing_works_in_a_process_that_maps_a_lot_of_memory() -> None:
+    """Forked parse workers inherit the parent's address space: their memory limit must sit
+    above it, or every allocation fails (a test run with Spark loaded maps gigabytes)."""
+    import mmap
+
+    from mlmaturity.evidence.repo.pyfacts import parse_all
+
+    mapped = mmap.mmap(-1, 3 * 1024**3)  # reserved, never touched
+    try:
+        source = b"import pickle\npickle.load(f)\n" + b"x = [1, 2, 3]\n" * 100_000  # 1.4 MB
+        facts, failed = parse_all([("load.py", source)], workers=2)
+    finally:
+        mapped.close()
+    assert failed == {}
+    assert facts["load.py"]["unsafe_loads"] == [(2, "pickle.load")]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 PARSE_SECONDS = 10.0
@@ -88,11 +90,24 @@ def facts_from_source(source: bytes) -> dict[str, Any]:
     return {"unsafe_loads": sorted(unsafe)}
 
 
+def _address_space_in_use() -> int:
+    """This process's virtual memory size: a forked worker starts with all of its parent's."""
+    try:
+        with Path("/proc/self/statm").open("rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_worker() -> None:
+    """Let a parse use WORKER_MEMORY_BYTES more than the worker holds when it starts: a limit
+    below what a large parent already maps (a test run with Spark loaded, say) would make
+    every allocation fail and the pool restart its workers forever."""
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+        limit = _address_space_in_use() + WORKER_MEMORY_BYTES
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass
     sys.setrecursionlimit(10_000)
