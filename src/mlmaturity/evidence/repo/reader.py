@@ -89,10 +89,13 @@ class BoundedReader:
     def read(self, relative: str, limit: int | None = None, cap: int | None = None) -> bytes:
         """A regular file inside the root: whole if within ``cap`` (default: the per-file cap),
         or only its first ``limit`` bytes when a limit is given."""
-        if relative.startswith("/") or "/../" in f"/{relative}/":
+        if (".." in relative and "/../" in f"/{relative}/") or relative.startswith("/"):
             raise ReadRefused("path leaves the repository")
         folder, _, name = relative.rpartition("/")
-        folder_fd = self._folder(folder)
+        # Folders repeat from file to file: the cache is looked at here, without a call.
+        folder_fd = self._folders.get(folder) if folder else self._root_fd
+        if folder_fd is None:
+            folder_fd = self._folder(folder)
         if isinstance(folder_fd, str):
             raise ReadRefused(folder_fd)
         cap = (cap or self.max_file_bytes) if limit is None else limit
@@ -105,15 +108,18 @@ class BoundedReader:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise ReadRefused("not a regular file")
-            if limit is None and info.st_size > cap:
+            size = info.st_size
+            if limit is None and size > cap:
                 raise ReadRefused(f"larger than {cap // 1024} KiB")
-            if self.spent + min(info.st_size, cap) > self.budget:
+            wanted = size if size < cap else cap
+            if self.spent + wanted > self.budget:
                 raise ReadRefused("total read budget used up")
             # One read returns a regular file whole; loop only if it comes back short.
-            data = os.read(fd, min(info.st_size, cap) + 1) if info.st_size else b""
-            if len(data) < min(info.st_size, cap):
+            data = os.read(fd, wanted + 1) if size else b""
+            if len(data) < wanted:
                 data += _read_all(fd, cap - len(data))
-            data = data[:cap]
+            if len(data) > cap:
+                data = data[:cap]
         except OSError as exc:
             raise ReadRefused(exc.strerror or "cannot be read") from None
         finally:
@@ -135,4 +141,4 @@ def _read_all(fd: int, cap: int) -> bytes:
 
 def is_binary(data: bytes) -> bool:
     """Git's rule of thumb: a NUL byte near the start means binary."""
-    return b"\0" in data[:BINARY_PROBE]
+    return data.find(b"\0", 0, BINARY_PROBE) != -1  # no copy of the probe

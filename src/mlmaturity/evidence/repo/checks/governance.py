@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pathspec
 
 from mlmaturity.evidence.finding import (
@@ -25,9 +23,8 @@ from mlmaturity.evidence.repo.checks.common import (
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 CODEOWNERS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
-MODEL_CARD = re.compile(
-    r"(?:^|/)model[-_ ]?cards?(?:[-_/][^/\n]*)?(?:\.md|\.ya?ml|\.json|/)", re.I | re.M
-)
+MODEL_CARD = r"model[-_ ]?cards?(?:[-_/][^/\n]*)?(?:\.md|\.ya?ml|\.json|/)"
+"""A path component (lowercase) naming a model card; see Snapshot.paths_with."""
 CARD_KEYWORDS = ("model_card_toolkit", "ModelCard(", "ModelCardData")
 EXPLAINERS = (
     "import shap",
@@ -40,7 +37,7 @@ EXPLAINERS = (
     "dalex",
 )
 FAIRNESS = ("fairlearn", "aif360", "fairness_indicators", "responsibleai")
-RUNBOOK = re.compile(r"(?:^|/)run[-_ ]?books?(?:[-_/.][^/\n]*)?$", re.I | re.M)
+RUNBOOK = r"run[-_ ]?books?(?:[-_/.][^/\n]*)?$"
 
 
 @check(
