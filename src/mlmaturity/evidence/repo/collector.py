@@ -14,7 +14,7 @@ from mlmaturity.evidence.collectors import Collected, TeamSources, collector
 from mlmaturity.evidence.finding import Finding
 from mlmaturity.evidence.registry import registered_checks
 from mlmaturity.evidence.repo.annotations import ANNOTATIONS_FILE, load_annotations
-from mlmaturity.evidence.repo.listing import Skipped
+from mlmaturity.evidence.repo.listing import Skipped, start_listing
 from mlmaturity.evidence.repo.scan import plan_for, scan_repository
 
 
@@ -37,9 +37,12 @@ def assess_repository(
     root: Path, subject: str, *, history: bool = True, workers: int = 1
 ) -> RepositoryResult:
     """Scan one repository (on ``workers`` processes) and run every repository check on it."""
+    pending = start_listing(root)  # git lists the files while the checks load
     checks = registered_checks("repos")
     plan = plan_for(list(checks.values()), [ANNOTATIONS_FILE])
-    snapshot = scan_repository(root, subject, plan, history=history, workers=workers)
+    snapshot = scan_repository(
+        root, subject, plan, history=history, workers=workers, pending=pending
+    )
     annotations, problem = load_annotations(
         snapshot.text(ANNOTATIONS_FILE), f"{subject}/{ANNOTATIONS_FILE}"
     )

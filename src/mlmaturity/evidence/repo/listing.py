@@ -12,12 +12,15 @@ import os
 import re
 import stat
 import subprocess
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
 GIT_TIMEOUT_SECONDS = 60
+LS_FILES = ("ls-files", "-z", "--stage", "--full-name")
 _STAGED_ENTRY = re.compile(r"(\d+) [0-9a-f]+ \d\t([^\0]*)\0")
 """One record of ``git ls-files -z --stage``: mode, object, stage, tab, path."""
 MAX_FILES = 500_000
@@ -103,7 +106,11 @@ def is_git_repository(root: Path) -> bool:
 
 
 def _git_listing(root: Path) -> Listing:
-    out = os.fsdecode(run_git(root, "ls-files", "-z", "--stage", "--full-name"))
+    return _parse_git_listing(run_git(root, *LS_FILES))
+
+
+def _parse_git_listing(output: bytes) -> Listing:
+    out = os.fsdecode(output)
     files: list[str] = []
     skipped: list[Skipped] = []
     # One regex pass in C over the whole output: this runs for every tracked file.
@@ -184,9 +191,40 @@ def _walk_listing(root: Path) -> Listing:
 
 def list_files(root: Path) -> Listing:
     """The repository's files, relative to ``root`` with ``/`` separators, sorted."""
-    if is_git_repository(root):
-        try:
-            return _git_listing(root)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-            pass  # not a usable repository: fall back to walking it
-    return _walk_listing(root)
+    return start_listing(root)()
+
+
+def start_listing(root: Path) -> Callable[[], Listing]:
+    """Start listing ``root``; calling the result waits for the listing.
+
+    git runs in the background meanwhile (the caller loads its checks), writing to a temporary
+    file rather than a pipe, which it would fill and then wait on.
+    """
+    if not is_git_repository(root):
+        return lambda: _walk_listing(root)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish, which outlives this call)
+    try:
+        git = subprocess.Popen(
+            [*SAFE_GIT, "-C", str(root), *LS_FILES],
+            stdout=output,
+            stderr=subprocess.DEVNULL,
+            env=git_env(),
+        )
+    except OSError:
+        output.close()
+        return lambda: _walk_listing(root)
+
+    def finish() -> Listing:
+        with output:
+            try:
+                code = git.wait(timeout=GIT_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                git.kill()
+                git.wait()
+                code = -1
+            if code != 0:
+                return _walk_listing(root)  # not a usable repository: walk it instead
+            output.seek(0)
+            return _parse_git_listing(output.read())
+
+    return finish

@@ -6,7 +6,7 @@ import multiprocessing
 import re
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +15,7 @@ import orjson
 
 from mlmaturity.evidence.repo.history import read_history
 from mlmaturity.evidence.repo.keywords import keyword_search
-from mlmaturity.evidence.repo.listing import Skipped, list_files
+from mlmaturity.evidence.repo.listing import Listing, Skipped, start_listing
 from mlmaturity.evidence.repo.pyfacts import parse_all
 from mlmaturity.evidence.repo.reader import BoundedReader, ReadRefused, is_binary
 from mlmaturity.evidence.repo.secrets import PREFIXES as SECRET_PREFIXES
@@ -55,8 +55,9 @@ MAX_NOTEBOOK_BYTES = 32 * 1024 * 1024
 """Notebooks grow with committed outputs and images: they get a larger cap than other files."""
 
 
-MAGIC_LINE = re.compile(r"^[ \t]*[%!]", re.M)
-"""A line of an IPython magic or shell escape, which is not Python."""
+MAGIC_LINE = re.compile(r"^[ \t]*[%!][^\n]*", re.M)
+"""A line of an IPython magic or shell escape, which is not Python: blanked, so that line
+numbers stay right."""
 
 
 def _notebook(path: str, data: bytes) -> tuple[Notebook, bytes]:
@@ -68,12 +69,11 @@ def _notebook(path: str, data: bytes) -> tuple[Notebook, bytes]:
     for cell in code_cells:
         source = cell.get("source", "")
         text = "".join(source) if isinstance(source, list) else str(source)
-        if MAGIC_LINE.search(text):
-            # `%pip …` or `!ls` are not Python; blank the line so line counts stay right.
-            lines = text.split("\n")
-            text = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
         sources.append(text.removesuffix("\n"))
     code = "\n".join(sources)
+    if MAGIC_LINE.search(code):  # one search per notebook; most have no magics
+        sources = [MAGIC_LINE.sub("", text) for text in sources]
+        code = "\n".join(sources)
     shape = Notebook(
         path=path,
         code_cells=len(code_cells),
@@ -84,10 +84,19 @@ def _notebook(path: str, data: bytes) -> tuple[Notebook, bytes]:
 
 
 def scan_repository(
-    root: Path, name: str, plan: ScanPlan, *, history: bool = True, workers: int = 1
+    root: Path,
+    name: str,
+    plan: ScanPlan,
+    *,
+    history: bool = True,
+    workers: int = 1,
+    pending: Callable[[], Listing] | None = None,
 ) -> Snapshot:
-    """Read and search every file once; large repositories are split across ``workers`` processes."""
-    listing = list_files(root)
+    """Read and search every file once; large repositories are split across ``workers`` processes.
+
+    ``pending``: a listing already started (start_listing), so that git ran meanwhile.
+    """
+    listing = (pending or start_listing(root))()
     snapshot = Snapshot(name=name, root=root, files=listing.files, skipped=list(listing.skipped))
     files = listing.files
     # Which files the checks read whole: one regex pass over all paths, then a set lookup per file.
@@ -96,16 +105,21 @@ def scan_repository(
     if chunks == 1:
         parts = [_scan_part(root, files, 0, 1, plan, keep)]
     else:
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        fork = sys.platform == "linux"
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        # Forked workers inherit the listing: sending 50,000 paths to them would cost more
+        # than a tenth of the scan before they could start.
+        _INHERITED["files"] = files
+        sent = None if fork else files
         with ProcessPoolExecutor(chunks - 1, mp_context=context) as pool:
             # Interleaved, so that a folder of large notebooks does not land on one worker;
             # this process scans the first share itself while the others run.
             jobs = [
-                pool.submit(_scan_part, root, files, i, chunks, plan, keep)
-                for i in range(1, chunks)
+                pool.submit(_scan_part, root, sent, i, chunks, plan, keep) for i in range(1, chunks)
             ]
             parts = [_scan_part(root, files, 0, chunks, plan, keep)]
             parts += [job.result() for job in jobs]
+        _INHERITED.clear()
     _merge(snapshot, parts)
     to_parse = [item for part in parts for item in part.to_parse]
     facts, failed = parse_all(to_parse, workers=workers)
@@ -130,6 +144,8 @@ class _Part:
     skipped: list[Skipped] = field(default_factory=list)
     to_parse: list[tuple[str, bytes]] = field(default_factory=list)
     secrets: list[SecretHit] = field(default_factory=list)
+    by_suffix: dict[str, array[int]] = field(default_factory=dict)
+    """Positions of the files of each suffix: the checks' suffix index, built in parallel."""
 
 
 def _whole_path_regex(globs: Sequence[str]) -> re.Pattern[str]:
@@ -138,13 +154,23 @@ def _whole_path_regex(globs: Sequence[str]) -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(parts) + ")$" if parts else "(?!)", re.I | re.M)
 
 
+_INHERITED: dict[str, list[str]] = {}
+"""The listing, left here for forked workers to inherit (see scan_repository)."""
+
+
 def _scan_part(
-    root: Path, files: list[str], start: int, step: int, plan: ScanPlan, keep: frozenset[str]
+    root: Path,
+    files: list[str] | None,
+    start: int,
+    step: int,
+    plan: ScanPlan,
+    keep: frozenset[str],
 ) -> _Part:
-    """Scan ``files[start::step]`` (one worker's interleaved share).
+    """Scan ``files[start::step]`` (one worker's interleaved share); None: the inherited listing.
 
     This loop runs once per file: lookups are hoisted into locals on purpose.
     """
+    files = _INHERITED["files"] if files is None else files
     part = _Part()
     scanner = _Scanner(part, plan, keep)
     with BoundedReader(root) as reader:
@@ -157,9 +183,14 @@ def _scan_files(
 ) -> None:
     part = scanner.part
     read, take, skipped, magic = reader.read, scanner.take, part.skipped, part.magic
+    by_suffix = part.by_suffix
     for position in positions:
         path = files[position]
         suffix = suffix_of(path)
+        same_suffix = by_suffix.get(suffix)
+        if same_suffix is None:
+            same_suffix = by_suffix[suffix] = array("I")
+        same_suffix.append(position)
         try:
             if suffix in NOT_TEXT:
                 if suffix in MODEL_SUFFIXES:
@@ -178,6 +209,14 @@ def _scan_files(
 def _merge(snapshot: Snapshot, parts: list[_Part]) -> None:
     """Join the workers' parts; the sampled lines kept are the first in path order, as if one
     process had scanned everything, so results never depend on the number of cores."""
+    by_suffix: dict[str, list[int]] = {}
+    for part in parts:
+        for suffix, positions in part.by_suffix.items():
+            by_suffix.setdefault(suffix, []).extend(positions)
+    files = snapshot.files
+    snapshot.set_suffix_index(
+        {suffix: [files[i] for i in sorted(positions)] for suffix, positions in by_suffix.items()}
+    )
     for part in parts:
         for keyword, hits in part.hits.items():
             snapshot.hits[keyword].extend(hits)

@@ -122,9 +122,14 @@ class Snapshot:
     @cached_property
     def by_name(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = defaultdict(list)
-        for path in self.files:
-            index[path.rpartition("/")[2].lower()].append(path)
+        names = [path.rpartition("/")[2] for path in self.files]
+        for name, path in zip("\n".join(names).lower().split("\n"), self.files, strict=True):
+            index[name].append(path)
         return index
+
+    def set_suffix_index(self, index: dict[str, list[str]]) -> None:
+        """The suffix index, when the scan built it (in parallel) on its way."""
+        self.__dict__["by_suffix"] = defaultdict(list, index)
 
     @cached_property
     def by_suffix(self) -> dict[str, list[str]]:

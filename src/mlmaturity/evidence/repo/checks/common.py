@@ -33,9 +33,9 @@ ML_LIBRARIES = (
 ML_KEYWORDS = tuple(f"import {lib}" for lib in ML_LIBRARIES) + tuple(
     f"from {lib}" for lib in ML_LIBRARIES
 )
-TEST_FILE = re.compile(
-    r"^(?:[^\n]*/)?(?:tests?/[^\n]*\.py|test_[^/\n]*\.py|[^/\n]*_test\.py|conftest\.py)$", re.M
-)
+TEST_FILE = r"(?:tests?/[^\n]*\.py|test_[^/\n]*\.py|conftest\.py)$"
+"""A test module from the path component it starts at (Snapshot.paths_with), besides the
+``*_test.py`` modules."""
 
 
 def shared(function: Callable[[Snapshot], T]) -> Callable[[Snapshot], T]:
@@ -162,4 +162,6 @@ def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
 
 @shared
 def test_files(repo: Snapshot) -> list[str]:
-    return repo.paths_matching(TEST_FILE)
+    tests = set(repo.paths_with(TEST_FILE))
+    tests.update(p for p in repo.with_suffix(".py") if p.lower().endswith("_test.py"))
+    return sorted(tests)

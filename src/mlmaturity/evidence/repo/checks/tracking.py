@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from mlmaturity.evidence.finding import Verdict, at_path_locations, failed, passed
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import (
@@ -40,9 +38,7 @@ CONFIG_TOOLS = (
     "pydantic_settings",
 )
 # params.yaml (DVC), Hydra's conf/ folder; never a tool's own config.yml (.circleci/ …).
-CONFIG_FILE = re.compile(
-    r"^(?:[^\n]*/)?(?:params\.ya?ml|conf/[^/\n]+\.ya?ml|hydra\.ya?ml)$", re.M | re.I
-)
+CONFIG_FILE = r"(?:params\.ya?ml|conf/[^/\n]+\.ya?ml|hydra\.ya?ml)$"
 
 
 @check(
@@ -100,7 +96,7 @@ def random_seeds_set(repo: Snapshot) -> Verdict:
     keywords=CONFIG_TOOLS + ML_KEYWORDS,
 )
 def config_managed(repo: Snapshot) -> Verdict:
-    files = [p for p in repo.paths_matching(CONFIG_FILE) if "/." not in f"/{p}"]
+    files = [p for p in repo.paths_with(CONFIG_FILE) if "/." not in f"/{p}"]
     hits = code_hits(repo, *CONFIG_TOOLS)
     if files or hits:
         return passed("configuration is managed", *at_path_locations(files), *(at(h) for h in hits))
