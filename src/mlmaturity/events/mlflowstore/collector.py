@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.request import url2pathname
+from urllib.parse import unquote
 
 from mlmaturity.events.mlflowstore.checks import MlflowEvidence
 from mlmaturity.events.mlflowstore.derive import derive, metric_globs, wanted_tags
@@ -45,7 +45,7 @@ def read_store(uri: str, settings: MlflowSettings) -> StoreContents:
         return read_sql_store(uri, wanted_tags(settings), metric_globs(settings))
     registry = True
     if uri.startswith("file:"):
-        folder = Path(url2pathname(uri.removeprefix("file://")))
+        folder = Path(unquote(uri.removeprefix("file://")))
         if not folder.is_dir():
             raise StoreError(f"no mlruns folder at {folder}")
         # MLflow's file store creates what it misses: only a folder it wrote is read, and

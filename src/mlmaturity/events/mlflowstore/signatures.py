@@ -12,7 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
-from urllib.request import url2pathname
+from urllib.parse import unquote
 
 import yaml
 
@@ -39,7 +39,8 @@ def local_folder(location: str) -> Path | None:
     match = _LOCAL.match(location)
     if match is None:
         return None
-    folder = url2pathname(match.group(1)) if location.startswith("file:") else match.group(1)
+    # A file: URI percent-encodes its path (POSIX: unquoting is all url2pathname does).
+    folder = unquote(match.group(1)) if location.startswith("file:") else match.group(1)
     if ".." in Path(folder).parts or os.path.realpath(folder) != os.path.normpath(folder):
         return None
     return Path(folder)
