@@ -58,6 +58,18 @@ def _share(part: int, whole: int) -> str:
     return f"{part} of {whole} ({part / whole:.0%})"
 
 
+def _enough(
+    evidence: MlflowEvidence, total: int, lacking: list[str], what: str, share: float = LINKED_SHARE
+) -> Verdict:
+    """Passed when at least ``share`` of ``total`` things are not ``lacking`` (each lacking one
+    named as an example in the location)."""
+    having = total - len(lacking)
+    detail = f"{_share(having, total)} {what}"
+    if having >= share * total:
+        return passed(detail, evidence.where())
+    return failed(detail, evidence.where(lacking))
+
+
 @check(
     "mlflow-runs-have-commit",
     question="Do training runs record the git commit of the code that produced them?",
@@ -70,11 +82,8 @@ def runs_linked_to_commits(evidence: MlflowEvidence) -> Verdict:
     runs = evidence.finished_runs
     if not runs:
         return not_applicable("no finished training run in the store", evidence.where())
-    missing = [r.run_id for r in runs if not r.tags.get(GIT_COMMIT_TAG)]
-    detail = f"{_share(len(runs) - len(missing), len(runs))} finished runs record a git commit"
-    if len(runs) - len(missing) >= LINKED_SHARE * len(runs):
-        return passed(detail, evidence.where())
-    return failed(detail, evidence.where([f"run {r} has no commit" for r in missing]))
+    missing = [f"run {r.run_id} has no commit" for r in runs if not r.tags.get(GIT_COMMIT_TAG)]
+    return _enough(evidence, len(runs), missing, "finished runs record a git commit")
 
 
 @check(
@@ -93,11 +102,8 @@ def runs_log_datasets(evidence: MlflowEvidence) -> Verdict:
             "the store predates dataset tracking (MLflow < 2.4): runs cannot record their data",
             evidence.where(),
         )
-    missing = [r.run_id for r in runs if not r.dataset_contexts]
-    detail = f"{_share(len(runs) - len(missing), len(runs))} finished runs log input datasets"
-    if len(runs) - len(missing) >= LINKED_SHARE * len(runs):
-        return passed(detail, evidence.where())
-    return failed(detail, evidence.where([f"run {r} logs no dataset" for r in missing]))
+    missing = [f"run {r.run_id} logs no dataset" for r in runs if not r.dataset_contexts]
+    return _enough(evidence, len(runs), missing, "finished runs log input datasets")
 
 
 @check(
@@ -117,11 +123,8 @@ def models_have_signatures(evidence: MlflowEvidence) -> Verdict:
             f"{len(logged)} runs logged a model, but their MLmodel files are not on this machine",
             evidence.where(),
         )
-    without = [r.run_id for r in known if not r.has_signature]
-    detail = f"{_share(len(known) - len(without), len(known))} logged models have a signature"
-    if len(known) - len(without) >= LINKED_SHARE * len(known):
-        return passed(detail, evidence.where())
-    return failed(detail, evidence.where([f"run {r}: no signature" for r in without]))
+    without = [f"run {r.run_id}: no signature" for r in known if not r.has_signature]
+    return _enough(evidence, len(known), without, "logged models have a signature")
 
 
 @check(
@@ -195,12 +198,9 @@ def training_automated(evidence: MlflowEvidence) -> Verdict:
     newest = max(r.started_at for r in runs if r.started_at is not None)
     recent = [r for r in runs if r.started_at is not None and r.started_at >= newest - RECENT]
     triggers = Triggers(evidence.settings, {r.run_id: r for r in evidence.store.runs})
-    manual = [r.run_id for r in recent if triggers.of(r) == "manual"]
-    automated = len(recent) - len(manual)
-    detail = f"{_share(automated, len(recent))} runs of the last 90 days were started by automation"
-    if automated >= AUTOMATED_SHARE * len(recent):
-        return passed(detail, evidence.where())
-    return failed(detail, evidence.where([f"run {r} started by hand" for r in manual]))
+    manual = [f"run {r.run_id} started by hand" for r in recent if triggers.of(r) == "manual"]
+    what = "runs of the last 90 days were started by automation"
+    return _enough(evidence, len(recent), manual, what, AUTOMATED_SHARE)
 
 
 @check(
@@ -240,12 +240,12 @@ def holdout_metrics_logged(evidence: MlflowEvidence) -> Verdict:
         for run_id, run in runs.items()
         if any(roles.of(m, run) == "holdout" for m in run.metrics)
     }
-    missing = [f"{v.model} v{v.version}" for v in versions if v.run_id not in evaluated_runs]
-    evaluated = len(versions) - len(missing)
-    detail = f"{_share(evaluated, len(versions))} registered versions have a held-out metric"
-    if evaluated >= LINKED_SHARE * len(versions):
-        return passed(detail, evidence.where())
-    return failed(detail, evidence.where([f"{v}: no held-out metric" for v in missing]))
+    missing = [
+        f"{v.model} v{v.version}: no held-out metric"
+        for v in versions
+        if v.run_id not in evaluated_runs
+    ]
+    return _enough(evidence, len(versions), missing, "registered versions have a held-out metric")
 
 
 @check(
