@@ -159,3 +159,21 @@ def test_sarif_paths_are_relative_to_the_repository(tmp_path: Path):
         and "security" in rule["properties"]["tags"]
     )
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+
+
+def test_loading_only_the_repository_checks_finds_them_all() -> None:
+    """The event package is skipped when only repository checks are asked for: it must hold
+    none, or a scan would silently miss them."""
+    import subprocess
+    import sys
+
+    script = (
+        "from mlmaturity.evidence.registry import registered_checks as r\n"
+        "import sys\n"
+        "only = sorted(r('repos'))\n"
+        "loaded = 'mlmaturity.events.importers' in sys.modules\n"
+        "every = sorted(k for k, v in r().items() if v.source == 'repos')\n"
+        "print(only == every, loaded)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]

@@ -69,12 +69,25 @@ BUILTIN_PACKAGES = ("mlmaturity.evidence", "mlmaturity.events")
 """Packages whose modules hold the built-in collectors and checks (evidence, event importers)."""
 
 
-def load_builtin() -> None:
-    """Import every module of the built-in packages so their decorators run."""
+_WALKED: set[str] = set()
+
+
+def load_builtin(kind: SourceKind | None = None) -> None:
+    """Import every module of the built-in packages so their decorators run.
+
+    With a ``kind``, a package that declares it never registers for that kind
+    (``NOT_FOR_KINDS`` in its ``__init__``) is not walked: a repository scan need not import
+    the event importers.
+    """
     for name in BUILTIN_PACKAGES:
+        if name in _WALKED:
+            continue
         package = importlib.import_module(name)
+        if kind is not None and kind in getattr(package, "NOT_FOR_KINDS", ()):
+            continue
         for module in pkgutil.walk_packages(package.__path__, f"{name}."):
             importlib.import_module(module.name)
+        _WALKED.add(name)
 
 
 def collector_for(kind: SourceKind) -> Collector | None:

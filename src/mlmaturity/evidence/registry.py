@@ -93,5 +93,5 @@ def registered_checks(source: SourceKind | None = None) -> dict[str, CheckSpec]:
     """Every registered check (of one source kind), by id, built-in ones included."""
     from mlmaturity.evidence import collectors
 
-    collectors.load_builtin()
+    collectors.load_builtin(source)
     return {k: v for k, v in sorted(_CHECKS.items()) if source is None or v.source == source}
