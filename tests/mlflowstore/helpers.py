@@ -42,3 +42,22 @@ def digest(path: Path) -> str:
 def by_run_name(rows: list[dict[str, Any]], runs: dict[str, str], column: str) -> dict[str, Any]:
     names = {run_id: name for name, run_id in runs.items()}
     return {names[r["run_id"]]: r[column] for r in rows if r["run_id"] in names}
+
+
+def evaluations_of(root: Path) -> set[tuple[str, str, str, str, float]]:
+    """(model, version, metric, role, value) of every stored evaluation."""
+    from tests.kpi.workspaces import stored
+
+    return {
+        (r["model"], r["version"], r["metric"], r["dataset_role"], r["value"])
+        for r in stored(root, "evaluations")
+    }
+
+
+def in_production(root: Path) -> set[tuple[str, str]]:
+    """(model, version) of the stored versions in production."""
+    from tests.kpi.workspaces import stored
+
+    return {
+        (r["model"], r["version"]) for r in stored(root, "model_versions") if r["in_production"]
+    }

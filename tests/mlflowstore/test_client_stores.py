@@ -16,9 +16,16 @@ import pytest
 from mlmaturity.collect import collect_workspace
 from tests.kpi.workspaces import stored
 from tests.mlflowstore.conftest import Store
-from tests.mlflowstore.helpers import by_run_name, digest, findings, make_workspace
+from tests.mlflowstore.helpers import (
+    by_run_name,
+    digest,
+    evaluations_of,
+    findings,
+    in_production,
+    make_workspace,
+)
 from tests.mlflowstore.stores import populate
-from tests.mlflowstore.test_collector import EVALUATIONS, TRIGGERS
+from tests.mlflowstore.test_collector import EVALUATIONS, IN_PRODUCTION, TRIGGERS
 
 
 def _free_port() -> int:
@@ -70,16 +77,8 @@ def test_a_tracking_server_gives_what_the_sql_store_gives(
 
     assert summary.notes == []
     assert by_run_name(stored(root, "training_runs"), sqlite_store.runs, "trigger") == TRIGGERS
-    evaluations = {
-        (r["model"], r["version"], r["metric"], r["dataset_role"], r["value"])
-        for r in stored(root, "evaluations")
-    }
-    assert evaluations == EVALUATIONS
-    versions = stored(root, "model_versions")
-    assert {(r["model"], r["version"]) for r in versions if r["in_production"]} == {
-        ("fraud", "2"),
-        ("churn", "1"),
-    }
+    assert evaluations_of(root) == EVALUATIONS
+    assert in_production(root) == IN_PRODUCTION
     assert found["mlflow-models-have-signature"].detail.startswith("4 of 5")
     assert found["mlflow-runs-log-datasets"].outcome == "pass"
 
@@ -108,8 +107,4 @@ def test_an_mlruns_folder_is_read_through_the_client_without_changing_it(
     assert summary.notes == []
     assert _tree_digest(root / "mlruns") == before
     assert by_run_name(stored(root, "training_runs"), runs, "trigger") == TRIGGERS
-    versions = stored(root, "model_versions")
-    assert {(r["model"], r["version"]) for r in versions if r["in_production"]} == {
-        ("fraud", "2"),
-        ("churn", "1"),
-    }
+    assert in_production(root) == IN_PRODUCTION

@@ -8,7 +8,14 @@ from pathlib import Path
 from mlmaturity.collect import collect_workspace
 from tests.kpi.workspaces import stored
 from tests.mlflowstore.conftest import Store
-from tests.mlflowstore.helpers import by_run_name, digest, findings, make_workspace
+from tests.mlflowstore.helpers import (
+    by_run_name,
+    digest,
+    evaluations_of,
+    findings,
+    in_production,
+    make_workspace,
+)
 from tests.mlflowstore.stores import move_alias
 
 TRIGGERS = {
@@ -19,6 +26,7 @@ TRIGGERS = {
     "drift-retrain": "drift",
     "crashed": "manual",
 }
+IN_PRODUCTION = {("fraud", "2"), ("churn", "1")}
 EVALUATIONS = {
     ("fraud", "1", "test_accuracy", "holdout", 0.90),
     ("fraud", "1", "val_accuracy", "validation", 0.88),
@@ -48,16 +56,9 @@ def test_collect_reads_runs_evaluations_and_versions_and_leaves_the_store_unchan
     assert by_run_name(runs, sqlite_store.runs, "commit")["by-hand"] == "1111111aaaaaaa"
     assert by_run_name(runs, sqlite_store.runs, "status")["crashed"] == "FAILED"
     assert by_run_name(runs, sqlite_store.runs, "model")["drift-retrain"] == "churn"
-    evaluations = {
-        (r["model"], r["version"], r["metric"], r["dataset_role"], r["value"])
-        for r in stored(root, "evaluations")
-    }
-    assert evaluations == EVALUATIONS
+    assert evaluations_of(root) == EVALUATIONS
+    assert in_production(root) == IN_PRODUCTION
     versions = {(r["model"], r["version"]): r for r in stored(root, "model_versions")}
-    assert {k for k, r in versions.items() if r["in_production"]} == {
-        ("fraud", "2"),
-        ("churn", "1"),
-    }
     assert versions[("fraud", "3")]["aliases"] == "challenger"
     deployments = stored(root, "deployments")
     churn = next(d for d in deployments if d["model"] == "churn")
@@ -109,8 +110,7 @@ def test_stricter_settings_change_the_verdicts(sqlite_store: Store, tmp_path: Pa
     triggers = by_run_name(runs, sqlite_store.runs, "trigger")
     assert triggers["scheduled"] == triggers["from-ci"] == triggers["service-account"] == "manual"
     assert triggers["drift-retrain"] == "drift"  # named outright by the trigger tag
-    versions = stored(root, "model_versions")
-    assert {(r["model"], r["version"]) for r in versions if r["in_production"]} == {("fraud", "2")}
+    assert in_production(root) == {("fraud", "2")}
 
 
 def test_alias_moves_between_collections_become_deployments_and_rollbacks(

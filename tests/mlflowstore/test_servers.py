@@ -12,8 +12,14 @@ from mlmaturity.collect import collect_workspace
 from mlmaturity.events.mlflowstore.sql import _engine
 from tests.kpi.workspaces import stored
 from tests.mlflowstore.conftest import Store
-from tests.mlflowstore.helpers import by_run_name, findings, make_workspace
-from tests.mlflowstore.test_collector import EVALUATIONS, TRIGGERS
+from tests.mlflowstore.helpers import (
+    by_run_name,
+    evaluations_of,
+    findings,
+    in_production,
+    make_workspace,
+)
+from tests.mlflowstore.test_collector import EVALUATIONS, IN_PRODUCTION, TRIGGERS
 
 
 def test_a_server_store_gives_what_the_sqlite_store_gives(
@@ -26,16 +32,8 @@ def test_a_server_store_gives_what_the_sqlite_store_gives(
 
     assert summary.notes == notes == []
     assert by_run_name(stored(root, "training_runs"), server_store.runs, "trigger") == TRIGGERS
-    evaluations = {
-        (r["model"], r["version"], r["metric"], r["dataset_role"], r["value"])
-        for r in stored(root, "evaluations")
-    }
-    assert evaluations == EVALUATIONS
-    versions = stored(root, "model_versions")
-    assert {(r["model"], r["version"]) for r in versions if r["in_production"]} == {
-        ("fraud", "2"),
-        ("churn", "1"),
-    }
+    assert evaluations_of(root) == EVALUATIONS
+    assert in_production(root) == IN_PRODUCTION
     assert found["mlflow-production-approved"].outcome == "fail"
     assert found["mlflow-runs-have-commit"].detail.startswith("4 of 5")
 

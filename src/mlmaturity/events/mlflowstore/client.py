@@ -19,6 +19,7 @@ from mlmaturity.events.mlflowstore.records import (
     StoreContents,
     Version,
     from_millis,
+    version_order,
 )
 from mlmaturity.events.mlflowstore.signatures import history_has_signature, mlmodel_has_signature
 from mlmaturity.events.mlflowstore.sql import StoreError, metric_name_regex, redact, redact_uri
@@ -91,7 +92,6 @@ def _read(
     if not registry:
         return contents
     models = list(_pages(client.search_registered_models))
-    contents.registered_models = {m.name: m.description or "" for m in models}
     # Version search results leave aliases out; registered models list them.
     aliases: dict[tuple[str, str], list[str]] = {}
     for model in models:
@@ -99,7 +99,7 @@ def _read(
             aliases.setdefault((model.name, str(version)), []).append(alias)
     contents.versions = sorted(
         (_version(v, aliases) for v in _pages(client.search_model_versions)),
-        key=lambda v: (v.model, int(v.version) if v.version.isdigit() else 0),
+        key=lambda v: (v.model, version_order(v.version)),
     )
     return contents
 

@@ -64,12 +64,17 @@ def read_store(uri: str, settings: MlflowSettings) -> StoreContents:
 
 
 def _earlier_snapshots(base: Path, team: str, source: str) -> list[dict[str, Any]]:
+    import pyarrow.compute as pc
+
     from mlmaturity.events.store import EventStore
 
     stored = EventStore.for_workspace(base).read("registry_snapshots")
     if stored is None:
         return []
-    return [r for r in stored.to_pylist() if r["team"] == team and r["source"] == source]
+    # Filtered in Arrow: only this store's rows become Python objects.
+    mine = (pc.field("team") == team) & (pc.field("source") == source)
+    rows: list[dict[str, Any]] = stored.filter(mine).to_pylist()
+    return rows
 
 
 @collector("mlflow")

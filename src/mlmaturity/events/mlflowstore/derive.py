@@ -24,6 +24,7 @@ from mlmaturity.events.mlflowstore.records import (
     Run,
     StoreContents,
     Version,
+    version_order,
 )
 from mlmaturity.workspace import MlflowSettings
 
@@ -306,10 +307,6 @@ def _latest_states(snapshots: Iterable[Mapping[str, Any]]) -> dict[str, frozense
     return {model: frozenset(state) for model, state in states.items()}
 
 
-def _order(version: str) -> tuple[int, str]:
-    return (int(version), "") if version.isdigit() else (-1, version)
-
-
 def _parse_time(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip())
@@ -341,7 +338,7 @@ def deployments(
     for row in snapshots:
         at, model, version = row["collected_at"], row["model"], row["version"]
         current = timeline.setdefault(model, {}).get(at)
-        if current is None or _order(version) > _order(current):
+        if current is None or version_order(version) > version_order(current):
             timeline[model][at] = version
     dated: set[tuple[str, str]] = set()  # tagged versions whose first deployment the tag dates
     for model, by_time in timeline.items():
@@ -351,7 +348,11 @@ def deployments(
             if version in ("", previous):
                 previous = version
                 continue
-            kind = "rollback" if previous and _order(version) < _order(previous) else "deploy"
+            kind = (
+                "rollback"
+                if previous and version_order(version) < version_order(previous)
+                else "deploy"
+            )
             # Seen at the very first collection: dated by its registration, a stable lower bound.
             when = (registered.get((model, version)) or at) if index == 0 else at
             if kind == "deploy" and (model, version) in tagged - dated:

@@ -26,6 +26,11 @@ def from_millis(value: int | float | None) -> datetime | None:
         return None
 
 
+def version_order(version: str) -> tuple[int, str]:
+    """Registry versions are numbers; order them as numbers ("10" after "9")."""
+    return (int(version), "") if version.isdigit() else (-1, version)
+
+
 @dataclass(slots=True)
 class Run:
     run_id: str
@@ -68,11 +73,9 @@ class StoreContents:
     uri: str
     """Where it was read, with any password removed."""
     generation: str
-    """Which schema it has: see ``mlflowstore.sql.GENERATIONS``."""
+    """Which schema it has (see ``mlflowstore.sql._Schema.generation``), or the client."""
     collected_at: datetime
     runs: list[Run] = field(default_factory=list)
     versions: list[Version] = field(default_factory=list)
-    registered_models: dict[str, str] = field(default_factory=dict)
-    """Registered model name → description."""
     tracks_datasets: bool = True
     """False for stores older than MLflow 2.4, which cannot record input datasets."""

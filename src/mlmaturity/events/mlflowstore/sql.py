@@ -24,6 +24,7 @@ from mlmaturity.events.mlflowstore.records import (
     StoreContents,
     Version,
     from_millis,
+    version_order,
 )
 from mlmaturity.events.mlflowstore.signatures import history_has_signature, mlmodel_has_signature
 
@@ -47,7 +48,7 @@ REQUIRED = {
 
 READ_TABLES = frozenset(
     [*REQUIRED, "alembic_version", "inputs", "input_tags", "datasets", "logged_models",
-     "registered_models", "model_versions", "model_version_tags", "registered_model_aliases"]
+     "model_versions", "model_version_tags", "registered_model_aliases"]
 )  # fmt: skip
 
 
@@ -287,12 +288,6 @@ class _Reader:
         self._signatures(runs)
         contents.runs = list(runs.values())
         if self.schema.has("model_versions"):
-            contents.registered_models = {
-                name: description or ""
-                for name, description in self._rows(
-                    "SELECT name, description FROM registered_models"
-                )
-            }
             contents.versions = self._versions()
         return contents
 
@@ -429,8 +424,4 @@ class _Reader:
                     found.aliases.append(alias)
         for entry in versions.values():
             entry.aliases.sort()
-        return sorted(versions.values(), key=lambda v: (v.model, _version_order(v.version)))
-
-
-def _version_order(version: str) -> tuple[int, str]:
-    return (int(version), "") if version.isdigit() else (0, version)
+        return sorted(versions.values(), key=lambda v: (v.model, version_order(v.version)))
