@@ -17,7 +17,7 @@ OUTSIDE_SECRET = "AKIA" + "OUTSIDEREPOSITORY"  # would be reported if the scan r
 
 
 def _marker_code(marker: Path) -> str:
-    return f"open({str(marker)!r}, 'w').write('executed')\nimport pickle\n"
+    return f"open({str(marker)!r}, 'w').write('executed')\nfrom pickle import load\n"
 
 
 def _hostile_files(marker: Path) -> dict[str, str | bytes]:
@@ -26,9 +26,11 @@ def _hostile_files(marker: Path) -> dict[str, str | bytes]:
         "conftest.py": _marker_code(marker),
         "setup.py": _marker_code(marker),
         "sitecustomize.py": _marker_code(marker),
-        "deep.py": "import pickle\nx = " + "(" * 50_000 + "1" + ")" * 50_000 + "\n",
-        "nested.py": "import pickle\nx = " + "-" * 200_000 + "1\n",  # deep, without parentheses
-        "latin1.py": b"# caf\xe9\nimport pickle\n",
+        "deep.py": "from pickle import load\nx = " + "(" * 50_000 + "1" + ")" * 50_000 + "\n",
+        "nested.py": "from pickle import load\nx = "
+        + "-" * 200_000
+        + "1\n",  # deep, without parentheses
+        "latin1.py": b"# caf\xe9\nfrom pickle import load\n",
         "binary.py": b"\x7fELF\x00\x00\x00" + bytes(range(256)) * 4,
         "broken.ipynb": "{ this is not json",
         "<script>alert('x')</script>.py": "print('name')\n",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mlmaturity.evidence.repo.scan import _has_magic_line, _notebook
+from mlmaturity.evidence.repo.notebook import has_magic_line, read_notebook
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from mlmaturity.evidence.repo.scan import _has_magic_line, _notebook
     ],
 )
 def test_magic_lines_are_those_starting_with_percent_or_bang(code: str, magic: bool) -> None:
-    assert _has_magic_line(code) is magic
+    assert has_magic_line(code) is magic
 
 
 def test_a_notebooks_magic_lines_are_blanked_and_its_lines_kept() -> None:
@@ -35,6 +35,6 @@ def test_a_notebooks_magic_lines_are_blanked_and_its_lines_kept() -> None:
         {"cell_type": "markdown", "source": ["# notes"]},
         {"cell_type": "code", "source": "x = 3 % 2\n!ls\ny = x != 1", "outputs": [{"text": "1"}]},
     ]
-    shape, code = _notebook("n.ipynb", json.dumps({"cells": cells}).encode())
+    shape, code = read_notebook("n.ipynb", json.dumps({"cells": cells}).encode())
     assert code.decode() == "\nimport mlflow\nx = 3 % 2\n\ny = x != 1"
     assert (shape.code_cells, shape.code_lines, shape.cells_with_outputs) == (2, 5, 1)

@@ -218,7 +218,7 @@ CASES = [
     ("no-pickle-artifacts", {"models/model.pkl": b"\x80\x04\x95\x00"}, FAIL),
     ("no-pickle-artifacts", {"models/model.pt": b"PK\x03\x04rest"}, FAIL),
     ("no-pickle-artifacts", {"models/data.bin": b"\x00\x01\x02\x03"}, PASS),
-    ("no-pickle-artifacts", {"README.md": "x"}, PASS),
+    ("no-pickle-artifacts", {"README.md": "x"}, NA),
     ("safe-model-loading", {"load.py": "import pickle\nm = pickle.load(open('m', 'rb'))\n"}, FAIL),
     ("safe-model-loading", {"load.py": "import torch\nm = torch.load('m.pt')\n"}, FAIL),
     (
@@ -226,7 +226,7 @@ CASES = [
         {"load.py": "import torch\nm = torch.load('m.pt', weights_only=True)\n"},
         PASS,
     ),
-    ("safe-model-loading", {"load.py": "import joblib\nx = (\n"}, INC),
+    ("safe-model-loading", {"load.py": "import joblib\nm = joblib.load(\n"}, INC),
     ("safe-model-loading", {"app.py": "print(1)\n"}, NA),
     ("safe-model-formats", {"models/m.safetensors": b"\x00\x00"}, PASS),
     ("safe-model-formats", {"models/m.pkl": b"\x80\x04"}, FAIL),

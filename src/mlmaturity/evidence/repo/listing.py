@@ -9,7 +9,6 @@ submodules are skipped, and so is anything whose real location is outside the ro
 from __future__ import annotations
 
 import os
-import re
 import stat
 import subprocess
 import tempfile
@@ -21,8 +20,10 @@ import pathspec
 
 GIT_TIMEOUT_SECONDS = 60
 LS_FILES = ("ls-files", "-z", "--stage", "--full-name")
-_STAGED_ENTRY = re.compile(r"(\d+) [0-9a-f]+ \d\t([^\0]*)\0")
-"""One record of ``git ls-files -z --stage``: mode, object, stage, tab, path."""
+"""Each record: mode, object, stage, a tab, the path, NUL. Regular files' modes start with 100."""
+SYMLINK = "symlink, not followed"
+SPECIAL_ENTRIES = {"120000": SYMLINK, "160000": "submodule, not scanned"}
+LINE_BREAK = "file name contains a line break, not scanned"
 MAX_FILES = 500_000
 # Settings that keep git from running anything a repository's own config asks for.
 SAFE_GIT = ("git", "--no-pager", "-c", "core.fsmonitor=false", "-c", "safe.directory=*")
@@ -38,6 +39,8 @@ SAFE_GIT_ENV = {
 class Skipped:
     path: str
     reason: str
+    unread: bool = False
+    """Its content is there but was not read (too large, the budget, a read error)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,20 +113,24 @@ def _git_listing(root: Path) -> Listing:
 
 
 def _parse_git_listing(output: bytes) -> Listing:
-    out = os.fsdecode(output)
-    files: list[str] = []
-    skipped: list[Skipped] = []
-    # One regex pass in C over the whole output: this runs for every tracked file.
-    for mode, path in _STAGED_ENTRY.findall(out):
-        if mode == "120000":
-            skipped.append(Skipped(path, "symlink, not followed"))
-        elif mode == "160000":
-            skipped.append(Skipped(path, "submodule, not scanned"))
-        elif "\n" in path:
-            skipped.append(Skipped(path, "file name contains a line break, not scanned"))
-        else:
-            files.append(path)
-    files = sorted(set(files))  # a file in conflict is listed once per stage
+    # Split once and filter with comprehensions: this runs for every tracked file, and a regex
+    # match or a loop body per entry costs four times as much on 50,000 files.
+    text = os.fsdecode(output)
+    entries = text.split("\0")
+    files = [e[e.index("\t") + 1 :] for e in entries if e.startswith("100")]  # regular files
+    skipped = []
+    if len(files) < len(entries) - 1:  # the last entry is the empty one after the final NUL
+        skipped = [
+            Skipped(e.partition("\t")[2], SPECIAL_ENTRIES.get(e[:6], "not a regular file"))
+            for e in entries
+            if e and not e.startswith("100")
+        ]
+    if "\n" in text:  # rare, so the files are not all looked at for it
+        skipped += [Skipped(p, LINE_BREAK) for p in files if "\n" in p]
+        files = [p for p in files if "\n" not in p]
+    # A file in conflict is listed once per stage; git lists in path order already, so the
+    # sort (kept for names that are not UTF-8) finds its input ordered and costs little.
+    files = sorted(dict.fromkeys(files))
     skipped += [
         Skipped(p, f"beyond the first {MAX_FILES} files, not scanned") for p in files[MAX_FILES:]
     ]
@@ -173,15 +180,13 @@ def _walk_listing(root: Path) -> Listing:
             except OSError:
                 continue  # gone while we looked
             if stat.S_ISLNK(mode):
-                skipped.append(Skipped(relative, "symlink, not followed"))
+                skipped.append(Skipped(relative, SYMLINK))
             elif stat.S_ISDIR(mode):
                 if not ignored(relative, is_dir=True):
                     stack.append((Path(entry.path), relative + "/"))
             elif stat.S_ISREG(mode):
                 if "\n" in relative:
-                    skipped.append(
-                        Skipped(relative, "file name contains a line break, not scanned")
-                    )
+                    skipped.append(Skipped(relative, LINE_BREAK))
                 elif not ignored(relative, is_dir=False):
                     files.append(relative)
             else:

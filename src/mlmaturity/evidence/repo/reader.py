@@ -17,6 +17,7 @@ from types import TracebackType
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 BINARY_PROBE = 8192
+"""Git's rule of thumb: a NUL byte in the first 8 KiB means binary."""
 MAX_OPEN_FOLDERS = 64
 """Folder descriptors kept open; the listing is sorted, so recent folders are the ones reused."""
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -25,7 +26,15 @@ _FOLDER_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0)
 
 
 class ReadRefused(Exception):
-    """The file was not read; the message says why (shown as a skipped file)."""
+    """The file was not read; the message says why (shown as a skipped file).
+
+    ``unread``: its content is there but was not read (too large, budget, a read error), so a
+    check that must see every file cannot be sure; links and non-files are not content.
+    """
+
+    def __init__(self, reason: str, *, unread: bool = False) -> None:
+        super().__init__(reason)
+        self.unread = unread
 
 
 class BoundedReader:
@@ -89,31 +98,33 @@ class BoundedReader:
     def read(self, relative: str, limit: int | None = None, cap: int | None = None) -> bytes:
         """A regular file inside the root: whole if within ``cap`` (default: the per-file cap),
         or only its first ``limit`` bytes when a limit is given."""
-        if (".." in relative and "/../" in f"/{relative}/") or relative.startswith("/"):
+        if relative.startswith("/") or (".." in relative and "/../" in f"/{relative}/"):
             raise ReadRefused("path leaves the repository")
-        folder, _, name = relative.rpartition("/")
-        # Folders repeat from file to file: the cache is looked at here, without a call.
-        folder_fd = self._folders.get(folder) if folder else self._root_fd
-        if folder_fd is None:
-            folder_fd = self._folder(folder)
-        if isinstance(folder_fd, str):
-            raise ReadRefused(folder_fd)
+        slash = relative.rfind("/")
+        folder_fd = self._root_fd
+        if slash != -1:
+            # Folders repeat from file to file: the cache is looked at here, without a call.
+            folder = self._folders.get(relative[:slash]) or self._folder(relative[:slash])
+            if isinstance(folder, str):
+                raise ReadRefused(folder)
+            folder_fd = folder
         cap = (cap or self.max_file_bytes) if limit is None else limit
         try:
-            fd = os.open(name, _FILE_FLAGS, dir_fd=folder_fd)
+            fd = os.open(relative[slash + 1 :], _FILE_FLAGS, dir_fd=folder_fd)
         except OSError as exc:
-            reason = "a symlink" if exc.errno == errno.ELOOP else exc.strerror or "cannot be opened"
-            raise ReadRefused(reason) from None
+            if exc.errno == errno.ELOOP:
+                raise ReadRefused("a symlink") from None
+            raise ReadRefused(exc.strerror or "cannot be opened", unread=True) from None
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise ReadRefused("not a regular file")
             size = info.st_size
             if limit is None and size > cap:
-                raise ReadRefused(f"larger than {cap // 1024} KiB")
+                raise ReadRefused(f"larger than {cap // 1024} KiB", unread=True)
             wanted = size if size < cap else cap
             if self.spent + wanted > self.budget:
-                raise ReadRefused("total read budget used up")
+                raise ReadRefused("total read budget used up", unread=True)
             # One read returns a regular file whole; loop only if it comes back short.
             data = os.read(fd, wanted + 1) if size else b""
             if len(data) < wanted:
@@ -121,7 +132,7 @@ class BoundedReader:
             if len(data) > cap:
                 data = data[:cap]
         except OSError as exc:
-            raise ReadRefused(exc.strerror or "cannot be read") from None
+            raise ReadRefused(exc.strerror or "cannot be read", unread=True) from None
         finally:
             os.close(fd)
         self.spent += len(data)
@@ -137,8 +148,3 @@ def _read_all(fd: int, cap: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
-
-
-def is_binary(data: bytes) -> bool:
-    """Git's rule of thumb: a NUL byte near the start means binary."""
-    return data.find(b"\0", 0, BINARY_PROBE) != -1  # no copy of the probe

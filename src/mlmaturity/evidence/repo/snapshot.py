@@ -21,15 +21,17 @@ import yaml
 
 from mlmaturity.evidence.repo.history import History
 from mlmaturity.evidence.repo.listing import Skipped
+from mlmaturity.evidence.repo.notebook import Notebook, file_line
 from mlmaturity.evidence.repo.secrets import SecretHit, redact
 
 MAX_HITS_PER_KEYWORD = 200
 MAX_LINE = 400
-MODEL_MAGIC_BYTES = 16
+MODEL_MAGIC_BYTES = 64
+"""Enough of a model file to tell a pickle by its first opcodes."""
 # Never read as text: data, media, archives and model weights (their magic bytes may be probed).
 NOT_TEXT = frozenset(
     ".png .jpg .jpeg .gif .bmp .ico .webp .svg .pdf .zip .gz .tgz .bz2 .xz .7z .tar .whl .egg "
-    ".parquet .arrow .feather .orc .avro .csv .tsv .npy .npz .h5 .hdf5 .tfrecord .db .sqlite "
+    ".parquet .arrow .feather .orc .avro .npy .npz .h5 .hdf5 .tfrecord .db .sqlite "
     ".pkl .pickle .joblib .pt .pth .ckpt .bin .safetensors .onnx .pb .tflite .mlmodel .gguf "
     ".so .dylib .dll .exe .o .a .class .jar .woff .woff2 .ttf .otf .mp3 .mp4 .wav .avi .mov "
     ".lock.bin .model .sav .dill .keras .msgpack".split()
@@ -63,6 +65,19 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(table.get(p, re.escape(p)) for p in parts) + r"\Z", re.I)
 
 
+def _glob_body(pattern: str) -> str:
+    """A glob as a regex to embed in another (no end anchor)."""
+    return glob_regex(pattern).pattern.removesuffix(r"\Z")
+
+
+def _reversed_body(body: str) -> str:
+    """The regex that matches, on reversed text, what ``body`` (from _glob_body or re.escape of
+    a name) matches forward. Such bodies are a sequence of literals, escaped literals and the
+    classes ``[^/\n]`` (optionally ``*``): each unit keeps its form, only their order flips."""
+    units = re.findall(r"\[\^/\n\]\*?|\\.|.", body, re.S)
+    return "".join(reversed(units))
+
+
 def globs_regex(patterns: Iterable[str]) -> re.Pattern[str]:
     """One regex matching any of the globs (checked once per file, so kept to one match call)."""
     parts = [glob_regex(p).pattern for p in patterns]
@@ -80,20 +95,17 @@ class Hit:
     """A keyword found on a line of a file."""
 
     path: str
-    line: int
+    line: int | None
+    """None for a notebook line that could not be placed in the .ipynb file."""
     text: str
+
+    @property
+    def sort_key(self) -> tuple[str, int]:
+        return self.path, self.line or 0
 
     @property
     def snippet(self) -> str:
         return redact(self.text.strip())[:200]
-
-
-@dataclass(frozen=True, slots=True)
-class Notebook:
-    path: str
-    code_cells: int
-    code_lines: int
-    cells_with_outputs: int
 
 
 @dataclass
@@ -119,14 +131,6 @@ class Snapshot:
     """Results of helpers several checks share, computed once per repository."""
 
     # -- paths -------------------------------------------------------------------------------
-    @cached_property
-    def by_name(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = defaultdict(list)
-        names = [path.rpartition("/")[2] for path in self.files]
-        for name, path in zip("\n".join(names).lower().split("\n"), self.files, strict=True):
-            index[name].append(path)
-        return index
-
     def set_suffix_index(self, index: dict[str, list[str]]) -> None:
         """The suffix index, when the scan built it (in parallel) on its way."""
         self.__dict__["by_suffix"] = defaultdict(list, index)
@@ -140,8 +144,8 @@ class Snapshot:
         return index
 
     def named(self, *names: str) -> list[str]:
-        """Files with one of these base names (case-insensitive), in listing order."""
-        return _in_order([self.by_name.get(n.lower(), []) for n in names])
+        """Files with one of these base names (case-insensitive, taken literally), in listing order."""
+        return self._search_paths([], [re.escape(n.lower()) for n in names])
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         """Files with one of these suffixes (case-insensitive), in listing order."""
@@ -156,6 +160,10 @@ class Snapshot:
         """All paths joined and lowercased, when lowercasing keeps every offset (ASCII-like)."""
         lowered = self._joined_paths.lower()
         return lowered if len(lowered) == len(self._joined_paths) else None
+
+    @cached_property
+    def _reversed_lowered_paths(self) -> str:
+        return (self._lowered_paths or "")[::-1]
 
     def paths_with(self, pattern: str) -> list[str]:
         """Paths in which a path component starts with a match of ``pattern`` (lowercase,
@@ -193,15 +201,47 @@ class Snapshot:
     def matching(self, pattern: str, candidates: Iterable[str] | None = None) -> list[str]:
         """Paths matching a glob (``**`` crosses folders), among ``candidates`` or all files."""
         if candidates is None:
-            rest = pattern.removeprefix("**/")
-            if rest != pattern and "/" not in rest and rest[:1].isalnum():
-                # A file name anywhere: matched from its literal start (see paths_with).
-                return self.paths_with(glob_regex(rest.lower()).pattern.removesuffix(r"\Z") + "$")
-            return self.paths_matching(
-                _regex("^" + glob_regex(pattern).pattern.removesuffix(r"\Z") + "$")
-            )
+            return self.matching_any([pattern])
         regex = glob_regex(pattern)
         return [p for p in candidates if regex.match(p)]
+
+    def matching_any(self, globs: Iterable[str]) -> list[str]:
+        """Paths matching any of the globs, in listing order, in at most two passes over all paths."""
+        rooted, anywhere = [], []
+        for glob in globs:
+            name = glob.removeprefix("**/")
+            if name != glob and "**" not in name:
+                anywhere.append(_glob_body(name.lower()))
+            else:
+                rooted.append(_glob_body(glob.lower()))
+        return self._search_paths(rooted, anywhere)
+
+    def _search_paths(self, rooted: list[str], names: list[str]) -> list[str]:
+        """Paths that one of ``rooted`` matches whole, or whose name (with the folders before
+        it, if the pattern has a ``/``) one of ``names`` matches: regexes for lowercased paths
+        that never match a line break.
+
+        The regex engine skips ahead fast only to a literal, so every alternative here begins
+        right after a line break: rooted patterns on all paths joined, names on the same text
+        reversed, where a file's name starts its line. Matching names forward would try each
+        folder of each path in turn, ten times slower.
+        """
+        lowered = self._lowered_paths
+        if lowered is None:  # lowercasing moved offsets: one case-insensitive regex, slower
+            names = ["(?:[^\n]*/)?" + body for body in names]
+            return self.paths_matching(_regex("^(?:" + "|".join(rooted + names) + ")$"))
+        original, found = self._joined_paths, set()
+        if rooted:
+            regex = _literal_regex("\n(" + "|".join(rooted) + ")(?=\n)")
+            for match in regex.finditer(f"\n{lowered}\n"):
+                found.add(original[match.start(1) - 1 : match.end(1) - 1])
+        if names:
+            reversed_names = "|".join(_reversed_body(n) for n in names)
+            regex = _literal_regex("\n((?:" + reversed_names + ")(?=[/\n])[^\n]*)")
+            size = len(lowered)
+            for match in regex.finditer(f"\n{self._reversed_lowered_paths}\n"):
+                found.add(original[size + 1 - match.end(1) : size + 1 - match.start(1)])
+        return sorted(found)
 
     def under(self, prefix: str) -> list[str]:
         return [p for p in self.files if p.startswith(prefix)]
@@ -212,7 +252,7 @@ class Snapshot:
         hits = [h for k in keywords for h in self.hits.get(k, [])]
         if suffixes:
             hits = [h for h in hits if h.path.lower().endswith(suffixes)]
-        return sorted(set(hits), key=lambda h: (h.path, h.line))
+        return sorted(set(hits), key=lambda h: h.sort_key)
 
     def mentions(self, *keywords: str) -> set[str]:
         """Files mentioning any of the keywords (not capped)."""
@@ -222,6 +262,11 @@ class Snapshot:
             for chunk in self.hit_positions.get(k, ())
             for i in chunk
         }
+
+    def unread(self, *suffixes: str) -> list[Skipped]:
+        """Files with these suffixes whose content is there but was not read (too large, the
+        read budget, a read error): a check that must see them all cannot be sure."""
+        return [s for s in self.skipped if s.unread and s.path.lower().endswith(suffixes)]
 
     def text(self, path: str) -> str | None:
         return self.texts.get(path)
@@ -248,9 +293,11 @@ class Snapshot:
         return sum(n.code_lines for n in self.notebooks)
 
 
-def line_hit(path: str, data: bytes, start: int) -> Hit:
-    """The line of ``data`` holding offset ``start``."""
+def line_hit(path: str, data: bytes, start: int, notebook: bytes | None = None) -> Hit:
+    """The line of ``data`` holding offset ``start``; for a notebook's code (``data``), the
+    line number is the one in the .ipynb file (``notebook``)."""
     begin = data.rfind(b"\n", 0, start) + 1
     end = data.find(b"\n", start)
     text = data[begin : end if end != -1 else len(data)][:MAX_LINE]
-    return Hit(path, data.count(b"\n", 0, begin) + 1, text.decode("utf-8", "replace"))
+    line = data.count(b"\n", 0, begin) + 1 if notebook is None else file_line(notebook, data, begin)
+    return Hit(path, line, text.decode("utf-8", "replace"))

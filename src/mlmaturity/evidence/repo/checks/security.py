@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import pickletools
 import re
 
 from mlmaturity.evidence.finding import (
@@ -13,12 +15,20 @@ from mlmaturity.evidence.finding import (
     passed,
 )
 from mlmaturity.evidence.registry import check
-from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, code_hits
+from mlmaturity.evidence.repo.checks.common import (
+    CI_FILES,
+    CODE,
+    at,
+    ci_files,
+    ci_lines,
+    code_hits,
+)
 from mlmaturity.evidence.repo.secrets import PREFIXES
 from mlmaturity.evidence.repo.snapshot import Snapshot, suffix_of
 
 PICKLE_SUFFIXES = frozenset(".pkl .pickle .joblib .dill .sav".split())
-MAYBE_PICKLE_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
+TORCH_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
+"""Where a zip file is torch's format, which wraps a pickle (a .keras zip does not)."""
 SAFE_SUFFIXES = frozenset(".safetensors .onnx".split())
 RISKY_SAVES = (
     "pickle.dump",
@@ -32,20 +42,42 @@ SAFE_CODE = ("safetensors", "save_file(", "torch.onnx.export", "skops", "onnxmlt
 MODEL_SCANNERS = re.compile(r"modelscan|picklescan|fickling|protectai", re.I)
 
 
-def _is_pickle(magic: bytes) -> bool:
-    """Pickle protocol 2+ starts with 0x80 and the protocol; torch's zip format wraps a pickle."""
-    return (len(magic) >= 2 and magic[0] == 0x80 and 2 <= magic[1] <= 5) or magic.startswith(
-        b"PK\x03\x04"
-    )
+OLD_PICKLE_OPENINGS = frozenset("MARK GLOBAL INST EMPTY_DICT EMPTY_LIST EMPTY_TUPLE".split())
+"""How pickles of protocols 0 and 1, which have no header, usually open."""
+CODE_AND_CONFIG = (".py", ".ipynb", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".env", ".sh", ".tf")
+"""Files where a credential or a model load would matter: unread ones leave a check unsure."""
+
+
+def _is_pickle(magic: bytes, suffix: str) -> bool:
+    """Pickle protocol 2+ starts with 0x80 and the protocol; torch's zip format wraps a pickle;
+    protocols 0 and 1 are told by their first opcodes, decoded (never run) by pickletools."""
+    if len(magic) >= 2 and magic[0] == 0x80 and 2 <= magic[1] <= 5:
+        return True
+    if magic.startswith(b"PK\x03\x04"):
+        return suffix in TORCH_SUFFIXES
+    opcodes = []
+    try:
+        for opcode, _, _ in pickletools.genops(io.BytesIO(magic)):
+            opcodes.append(opcode.name)
+    except ValueError as exc:
+        # Cut short where the bytes we kept end: fine. A byte that is no opcode: not a pickle.
+        if "unknown" in str(exc):
+            return False
+    return len(opcodes) >= 2 and opcodes[0] in OLD_PICKLE_OPENINGS
 
 
 def pickle_artifacts(repo: Snapshot) -> list[str]:
-    found = []
-    for path, magic in sorted(repo.magic.items()):
-        suffix = suffix_of(path)
-        if suffix in PICKLE_SUFFIXES or (suffix in MAYBE_PICKLE_SUFFIXES and _is_pickle(magic)):
-            found.append(path)
-    return found
+    """Files that are pickles: by a pickle suffix, or by their first bytes (the scan keeps
+    those of model files, and of any binary file that starts like a pickle)."""
+    return [
+        path
+        for path, magic in sorted(repo.magic.items())
+        if suffix_of(path) in PICKLE_SUFFIXES or _is_pickle(magic, suffix_of(path))
+    ]
+
+
+def _unread(repo: Snapshot) -> list[Location]:
+    return [Location(path=s.path, snippet=s.reason) for s in repo.unread(*CODE_AND_CONFIG)]
 
 
 @check(
@@ -62,6 +94,8 @@ def no_pickle_artifacts(repo: Snapshot) -> Verdict:
             f"{len(found)} pickle-family model file(s) committed",
             *(Location(path=p) for p in found),
         )
+    if not repo.magic and not repo.with_suffix(*SAFE_SUFFIXES):
+        return not_applicable("no model files committed")
     return passed("no pickle-family model files committed")
 
 
@@ -83,6 +117,9 @@ def safe_model_loading(repo: Snapshot) -> Verdict:
     if repo.unparsed:
         reasons = [Location(path=p, snippet=reason) for p, reason in sorted(repo.unparsed.items())]
         return inconclusive(f"{len(reasons)} file(s) could not be parsed", *reasons)
+    unread = [u for u in _unread(repo) if u.path.endswith(CODE)]
+    if unread:
+        return inconclusive(f"{len(unread)} code file(s) too large or unreadable", *unread)
     if not repo.python_facts:
         return not_applicable("no code mentions a pickle-family loader")
     return passed("every model load is safe")
@@ -125,6 +162,12 @@ def no_committed_secrets(repo: Snapshot) -> Verdict:
     found = [Location(path=h.path, line=h.line, snippet=h.snippet) for h in repo.secrets]
     if found:
         return failed(f"{len(found)} committed secret(s)", *found)
+    unread = _unread(repo)
+    if unread:
+        return inconclusive(
+            f"no secret found, but {len(unread)} code or configuration file(s) were not read",
+            *unread,
+        )
     return passed("no high-confidence secret patterns found")
 
 

@@ -1,0 +1,187 @@
+"""What the scan reaches: notebook lines in the .ipynb file, credentials in outputs and data,
+pickles under any name, loaders behind aliases, files it could not read."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.evidence.repo.collector import assess_repository
+from mlmaturity.evidence.repo.listing import list_files
+from mlmaturity.evidence.repo.notebook import file_line, read_notebook
+from mlmaturity.evidence.repo.reader import BoundedReader
+from mlmaturity.evidence.repo.scan import plan_for, scan_repository
+from tests.evidence.conftest import GIT_ENV, git, make_git_repo
+
+GITHUB_TOKEN = "ghp_" + "A" * 36
+AWS_KEY = "AKIA" + "ABCDEFGHIJKLMNOP"
+
+
+def _finding(root: Path, check: str) -> Finding:
+    result = assess_repository(root, "r", history=False)
+    return next(f for f in result.findings if f.check == check)
+
+
+def _notebook_file(*cells: dict[str, object]) -> str:
+    """A notebook as Jupyter writes it: one JSON line per source line (indent=1)."""
+    return json.dumps({"cells": list(cells), "metadata": {}, "nbformat": 4}, indent=1)
+
+
+def _code(*lines: str, outputs: list[object] | None = None) -> dict[str, object]:
+    source = [line + "\n" for line in lines[:-1]] + list(lines[-1:])
+    return {"cell_type": "code", "source": source, "outputs": outputs or [], "metadata": {}}
+
+
+def test_a_notebook_hit_carries_its_line_in_the_ipynb_file(tmp_path: Path) -> None:
+    text = _notebook_file(
+        {"cell_type": "markdown", "source": ["# Training\n", "import joblib is below"]},
+        _code("x = 1", "y = 2"),
+        _code("import joblib", "model = joblib.load('m.joblib')"),
+    )
+    root = make_git_repo(tmp_path / "r", {"explore.ipynb": text})
+    expected = text.splitlines().index("    \"model = joblib.load('m.joblib')\"") + 1
+
+    loading = _finding(root, "safe-model-loading")
+
+    assert loading.outcome == Outcome.FAIL
+    assert [(loc.path, loc.line) for loc in loading.locations] == [("explore.ipynb", expected)]
+
+
+def test_file_line_counts_repeated_lines_and_one_string_sources() -> None:
+    raw = _notebook_file(_code("import mlflow", "a = 1"), _code("import mlflow", "b = 2")).encode()
+    _, code = read_notebook("n.ipynb", raw)
+    second = code.index(b"import mlflow", 1)
+    lines = raw.decode().splitlines()
+    assert file_line(raw, code, 0) == lines.index('    "import mlflow\\n",') + 1
+    assert file_line(raw, code, second) == len(lines) - lines[::-1].index('    "import mlflow\\n",')
+
+    one_string = json.dumps(
+        {"cells": [{"cell_type": "code", "source": "a = 1\nimport torch", "outputs": []}]}
+    ).encode()
+    _, code = read_notebook("n.ipynb", one_string)
+    assert file_line(one_string, code, code.index(b"import torch")) == 1
+
+
+def test_credentials_in_notebook_outputs_and_data_files_are_found(tmp_path: Path) -> None:
+    output = {"output_type": "stream", "name": "stdout", "text": [f"token={GITHUB_TOKEN}\n"]}
+    files = {
+        "n.ipynb": _notebook_file(_code("print(token)", outputs=[output])),
+        "data/users.csv": f"name,key\nada,{AWS_KEY}\n",
+    }
+    root = make_git_repo(tmp_path / "r", files)
+
+    secrets = _finding(root, "no-committed-secrets")
+
+    assert secrets.outcome == Outcome.FAIL
+    places = {(loc.path, loc.line) for loc in secrets.locations}
+    raw_lines = files["n.ipynb"].splitlines()
+    token_line = next(i for i, line in enumerate(raw_lines, 1) if GITHUB_TOKEN in line)
+    assert places == {("n.ipynb", token_line), ("data/users.csv", 2)}
+    assert all(
+        GITHUB_TOKEN not in loc.snippet and AWS_KEY not in loc.snippet for loc in secrets.locations
+    )
+
+
+def test_words_in_data_files_are_not_evidence_of_tools(tmp_path: Path) -> None:
+    root = make_git_repo(
+        tmp_path / "r",
+        {"train.py": "import sklearn\n", "data/notes.csv": "tool\nimport mlflow\n"},
+    )
+    assert _finding(root, "experiment-tracking-used").outcome == Outcome.FAIL
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"weights.dat": pickle.dumps({"w": list(range(50))}, protocol=4)}, Outcome.FAIL),
+        ({"models/model.bin": pickle.dumps({"a": [1, 2]}, protocol=0)}, Outcome.FAIL),
+        ({"models/model.bin": pickle.dumps({"a": [1, 2]}, protocol=1)}, Outcome.FAIL),
+        ({"models/m.keras": b"PK\x03\x04" + b"\x00" * 60}, Outcome.PASS),
+        ({"models/m.onnx": b"\x08\x07\x12\x04"}, Outcome.PASS),
+        ({"models/data.bin": b"\x00\x01\x02\x03"}, Outcome.PASS),
+        ({"images/cat.bin": b"(hello world, not a pickle)" * 3}, Outcome.PASS),
+    ],
+    ids=["pickle-as-dat", "protocol-0", "protocol-1", "keras-zip", "onnx", "bytes", "text-bin"],
+)
+def test_pickles_are_told_by_their_bytes(tmp_path: Path, files, expected) -> None:
+    root = make_git_repo(tmp_path / "r", files)
+    assert _finding(root, "no-pickle-artifacts").outcome == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from torch import load\nm = load('m.pt')\n",
+        "import torch as T\nm = T.load('m.pt')\n",
+        "import numpy as np\nx = np.load('x.npy', allow_pickle=True)\n",
+        "import pandas as pd\nx = pd.read_pickle('x.pkl')\n",
+    ],
+    ids=["from-torch-import-load", "aliased-torch", "numpy-allow-pickle", "read-pickle"],
+)
+def test_unsafe_loads_behind_aliases_are_found(tmp_path: Path, source: str) -> None:
+    root = make_git_repo(tmp_path / "r", {"serve.py": source})
+    loading = _finding(root, "safe-model-loading")
+    assert loading.outcome == Outcome.FAIL
+    assert [(loc.path, loc.line) for loc in loading.locations] == [("serve.py", 2)]
+
+
+def test_a_code_file_too_large_to_read_leaves_the_security_checks_unsure(tmp_path: Path) -> None:
+    big = "import pickle\n" + "x = 1\n" * 500_000 + "pickle.load(f)\n"  # 3 MB
+    root = make_git_repo(tmp_path / "r", {"big_train.py": big, "README.md": "# r\n"})
+
+    for check in ("safe-model-loading", "no-committed-secrets"):
+        finding = _finding(root, check)
+        assert finding.outcome == Outcome.INCONCLUSIVE, check
+        assert [loc.path for loc in finding.locations] == ["big_train.py"]
+        assert finding.locations[0].snippet.startswith("larger than")
+
+
+def test_a_large_data_file_does_not(tmp_path: Path) -> None:
+    root = make_git_repo(tmp_path / "r", {"data/big.json": "[" + "1," * 1_500_000 + "1]"})
+    assert _finding(root, "no-committed-secrets").outcome == Outcome.PASS
+
+
+def test_the_read_budget_is_the_repositorys_whatever_the_number_of_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each of the workers gets its share of the budget, so together they read no more."""
+    import mlmaturity.evidence.repo.scan as scan
+
+    files = {f"pkg/m{i:04}.py": "x = 1\n" * 100 for i in range(4200)}  # 600 bytes each
+    root = tmp_path / "r"
+    make_git_repo(root, files)
+    monkeypatch.setattr(scan, "MAX_TOTAL_BYTES", 600 * 2000)
+    plan = plan_for([])
+    snapshot = scan_repository(root, "r", plan, history=False, workers=2)
+    budget = [s for s in snapshot.skipped if s.reason == "total read budget used up"]
+    assert len(budget) == 4200 - 2000
+    assert all(s.unread for s in budget)
+
+
+def test_listing_keeps_a_conflicted_file_once(tmp_path: Path) -> None:
+    root = make_git_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    git(root, "checkout", "-q", "-b", "other")
+    (root / "a.py").write_text("x = 2\n")
+    git(root, "commit", "-q", "-am", "other")
+    git(root, "checkout", "-q", "main")
+    (root / "a.py").write_text("x = 3\n")
+    git(root, "commit", "-q", "-am", "main")
+    merge = subprocess.run(
+        ["git", "-C", str(root), "merge", "other"], capture_output=True, env=GIT_ENV
+    )
+    assert merge.returncode != 0  # in conflict: git lists a.py once per stage
+    assert list_files(root).files == ["a.py"]
+
+
+def test_reader_refuses_paths_that_leave_the_root(tmp_path: Path) -> None:
+    (tmp_path / "inside.txt").write_text("in")
+    with BoundedReader(tmp_path) as reader:
+        assert reader.read("inside.txt") == b"in"
+        for path in ("../x", "a/../../x", "/etc/passwd"):
+            with pytest.raises(Exception, match="leaves the repository"):
+                reader.read(path)
