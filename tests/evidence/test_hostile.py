@@ -98,6 +98,11 @@ def test_hostile_git_repository(tmp_path: Path, outside: Path):
     assert loading.outcome == Outcome.INCONCLUSIVE
     reasons = {loc.path: loc.snippet for loc in loading.locations}
     assert reasons["deep.py"] == "not valid Python: too many nested parentheses (line 2)"
+    assert reasons["nested.py"].startswith("too complex to parse")  # the parser's limits held
+    assert skipped["up"] == "symlink, not followed"
+    assert skipped["new\nline.py"] == "file name contains a line break, not scanned"
+    # Odd but legal names are scanned like any other file, not skipped.
+    assert "<script>alert('x')</script>.py" not in skipped and "quote\"and'.py" not in skipped
 
 
 def test_hostile_folder_that_is_not_a_repository(tmp_path: Path, outside: Path):
@@ -132,16 +137,44 @@ def test_a_repository_that_git_cannot_read_is_walked(tmp_path: Path):
     )
 
 
-def test_history_counts_recent_commits(tmp_path: Path):
-    root = make_git_repo(tmp_path / "repo", {"a.py": "x = 1\n"})
-    (root / "b.py").write_text("y = 2\n")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "second")
+def _commit(root: Path, name: str, email: str, days_ago: int) -> None:
+    import subprocess
+    from datetime import UTC, datetime, timedelta
+
+    from tests.evidence.conftest import GIT_ENV
+
+    when = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+    (root / f"{name}-{days_ago}.py").write_text("x = 1\n")
+    env = {
+        **GIT_ENV,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+    for args in (["add", "-A"], ["commit", "-q", "-m", f"{name} {days_ago}"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_history_counts_the_last_90_days_and_people_once(tmp_path: Path, outside: Path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    _commit(root, "ada", "ada@old.example", days_ago=200)  # outside the window
+    _commit(root, "ada", "ada@old.example", days_ago=30)
+    _commit(root, "ada", "ada@example.org", days_ago=10)  # the same person, a new address
+    _commit(root, "bob", "bob@example.org", days_ago=5)
+    (root / ".mailmap").write_text("Ada <ada@example.org> <ada@old.example>\n")
+    # A mailmap the repository's configuration names outside it is not read.
+    (outside / "evil.mailmap").write_text("Bob <ada@example.org> <bob@example.org>\n")
+    git(root, "config", "mailmap.file", str(outside / "evil.mailmap"))
+
     result = assess_repository(root, "r")
-    assert len(result.changes) == 2
-    assert {c["author"] for c in result.changes} == {"test@example.org"}
+
+    assert len(result.changes) == 3
+    assert {c["author"] for c in result.changes} == {"ada@example.org", "bob@example.org"}
     assert all(len(c["sha"]) == 40 for c in result.changes)
-    assert result.activity == "2 commit(s) by 1 contributor(s) in the last 90 days"
+    assert result.activity == "3 commit(s) by 2 contributor(s) in the last 90 days"
 
 
 @pytest.mark.parametrize(
@@ -186,3 +219,60 @@ def test_parsing_works_in_a_process_that_maps_a_lot_of_memory() -> None:
         mapped.close()
     assert failed == {}
     assert facts["load.py"]["unsafe_loads"] == [(2, "pickle.load")]
+
+
+def test_the_scan_command_on_a_hostile_repository(tmp_path: Path, outside: Path) -> None:
+    """Through the CLI, in every format: it completes, names what it skipped and why, and
+    prints hostile names as text (Rich markup in a name is not interpreted)."""
+    from tests.test_cli import run
+
+    marker = tmp_path / "marker"
+    root = tmp_path / "repo"
+    root.mkdir()
+    write_files(root, {**_hostile_files(marker), "[bold red]evil[/].pkl": b"\x80\x04."})
+    _plant_links(root, outside)
+    make_git_repo(root, {})
+    outputs = {}
+    for form in ("text", "json", "sarif"):
+        result = run("scan", root, "--format", form)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert OUTSIDE_SECRET not in result.stdout and "root:x:0:0" not in result.stdout
+        outputs[form] = result.stdout
+    assert not marker.exists()
+    assert "[bold red]evil[/].pkl" in outputs["text"]
+    report = json.loads(outputs["json"])["repositories"][0]
+    skipped = {s["path"]: s["reason"] for s in report["skipped"]}
+    assert skipped["passwd.py"] == "symlink, not followed"
+    assert skipped["new\nline.py"] == "file name contains a line break, not scanned"
+    pickles = next(f for f in report["findings"] if f["check"] == "no-pickle-artifacts")
+    assert [loc["path"] for loc in pickles["locations"]] == ["[bold red]evil[/].pkl"]
+
+
+def test_a_file_that_parses_too_long_is_stopped_and_the_others_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mlmaturity.evidence.repo.pyfacts as pyfacts
+
+    monkeypatch.setattr(pyfacts, "PARSE_SECONDS", 0.2)
+    slow = b"import pickle\n" + b"x = [1, 2, 3]\n" * 400_000  # seconds of parsing
+    quick = b"import pickle\npickle.load(f)\n"
+    facts, failed = pyfacts.parse_all([("slow.py", slow), ("quick.py", quick)], workers=1)
+    assert failed == {"slow.py": "parsing took longer than 0.2 s"}
+    assert facts["quick.py"]["unsafe_loads"] == [(2, "pickle.load")]
+
+
+def test_parsing_stops_when_the_repositorys_budget_is_used_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mlmaturity.evidence.repo.pyfacts as pyfacts
+
+    monkeypatch.setattr(pyfacts, "PARSE_SECONDS", 0.3)
+    monkeypatch.setattr(pyfacts, "PARSE_BUDGET_SECONDS", 0.5)
+    slow = b"import pickle\n" + b"x = [1, 2, 3]\n" * 400_000
+    sources = [(f"slow{i}.py", slow) for i in range(4)]
+    facts, failed = pyfacts.parse_all(sources, workers=1)
+    assert not facts
+    reasons = sorted(failed.values())
+    assert "not parsed: the 0.5 s parsing budget was used up" in reasons
+    assert len(failed) == 4

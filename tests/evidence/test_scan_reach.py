@@ -185,3 +185,47 @@ def test_reader_refuses_paths_that_leave_the_root(tmp_path: Path) -> None:
         for path in ("../x", "a/../../x", "/etc/passwd"):
             with pytest.raises(Exception, match="leaves the repository"):
                 reader.read(path)
+
+
+def test_a_file_that_is_not_utf8_is_still_searched_and_parsed(tmp_path: Path) -> None:
+    root = make_git_repo(
+        tmp_path / "r",
+        {"latin1.py": b"# caf\xe9\nimport mlflow\nfrom pickle import load\nload(f)\n"},
+    )
+    assert _finding(root, "safe-model-loading").locations[0].line == 4
+    tracking = _finding(root, "experiment-tracking-used")
+    assert tracking.outcome == Outcome.PASS
+    assert [(loc.path, loc.line) for loc in tracking.locations] == [("latin1.py", 2)]
+
+
+def test_a_large_repository_gives_the_same_findings_on_one_process_or_several(
+    tmp_path: Path,
+) -> None:
+    """Above PARALLEL_MIN_FILES the scan is split across workers; what it finds is not."""
+    files: dict[str, str | bytes] = {
+        f"pkg{i % 7}/m{i:04}.py": ("import mlflow\n" if i % 97 == 0 else "x = 1\n")
+        for i in range(4100)
+    }
+    files["pkg3/load.py"] = "import joblib\nm = joblib.load('m')\n"
+    files["notebooks/a.ipynb"] = _notebook_file(_code("import torch", "torch.load('w.pt')"))
+    files["models/m.pkl"] = b"\x80\x04."
+    root = make_git_repo(tmp_path / "r", files)
+    one = assess_repository(root, "r", history=False, workers=1)
+    two = assess_repository(root, "r", history=False, workers=2)
+    assert [f.model_dump() for f in one.findings] == [f.model_dump() for f in two.findings]
+    loading = next(f for f in two.findings if f.check == "safe-model-loading")
+    assert {loc.path for loc in loading.locations} == {"pkg3/load.py", "notebooks/a.ipynb"}
+
+
+def test_several_repositories_are_scanned_at_once_each_with_its_findings(tmp_path: Path) -> None:
+    from mlmaturity.evidence.repo.collector import scan_many
+
+    tracked = make_git_repo(tmp_path / "tracked", {"train.py": "import mlflow\n"})
+    plain = make_git_repo(tmp_path / "plain", {"train.py": "import sklearn\n"})
+    results = scan_many([(tracked, "tracked"), (plain, "plain")])
+    outcomes = {
+        r.subject: next(f.outcome for f in r.findings if f.check == "experiment-tracking-used")
+        for r in results
+    }
+    assert [r.subject for r in results] == ["tracked", "plain"]
+    assert outcomes == {"tracked": Outcome.PASS, "plain": Outcome.FAIL}

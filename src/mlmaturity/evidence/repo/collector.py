@@ -120,6 +120,8 @@ def collect_repositories(sources: TeamSources) -> Collected:
     for result in results:
         collected.findings.extend(result.findings)
         collected.notes.extend(result.notes)
+        if result.activity:
+            collected.notes.append(f"{result.subject}: {result.activity}")
         collected.events.setdefault("changes", []).extend(
             {**change, "team": sources.team, "source": result.subject} for change in result.changes
         )

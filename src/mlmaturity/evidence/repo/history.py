@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,11 +37,17 @@ def read_history(root: Path, now: datetime | None = None) -> History | None:
     try:
         out = run_git(
             root,
+            # The repository's own .mailmap merges a person's addresses; a mailmap file its
+            # configuration names could lie outside it, so that setting is overridden.
+            "-c",
+            f"mailmap.file={os.devnull}",
+            "-c",
+            "mailmap.blob=",
             "log",
             f"--since={since.isoformat()}",
             f"--max-count={MAX_COMMITS}",
             "--no-show-signature",
-            "--format=%H%x1f%at%x1f%ae",
+            "--format=%H%x1f%at%x1f%aE",
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         return None
