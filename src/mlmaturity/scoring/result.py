@@ -152,7 +152,10 @@ class TeamAssessment(_Frozen):
     misalignments: list[Misalignment]
     findings: list[Finding] = Field(default=[], description="Every evidence finding, once.")
     kpis: list[KpiResult] = Field(default=[], description="KPIs of the last periods, oldest first.")
-    notes: list[str] = Field(default=[], description="What could not be collected, and why.")
+    notes: list[str] = Field(
+        default=[],
+        description="About collection: what could not be collected and why, repository activity.",
+    )
 
 
 class CapabilityRollup(_Frozen):
