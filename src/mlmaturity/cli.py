@@ -198,7 +198,7 @@ def scan(
     from mlmaturity.errors import InputError
     from mlmaturity.evidence.repo.collector import scan_many
     from mlmaturity.report.findings import scan_json, scan_text
-    from mlmaturity.report.sarif import sarif_log, sarif_text
+    from mlmaturity.report.sarif import MAX_RUNS_PER_FILE, sarif_log, sarif_text
 
     missing = [str(r) for r in repositories if not r.is_dir()]
     if missing:
@@ -206,6 +206,11 @@ def scan(
     results = scan_many([(r.resolve(), str(r)) for r in repositories], history=history)
     if format is ScanFormat.sarif:
         text = sarif_text(sarif_log((r.subject, r.root, r.findings) for r in results))
+        if len(results) > MAX_RUNS_PER_FILE:
+            _console(stderr=True).print(
+                f"note: {len(results)} runs in one SARIF file; GitHub code scanning accepts at "
+                f"most {MAX_RUNS_PER_FILE} per file, so scan the repositories in groups"
+            )
     elif format is ScanFormat.json:
         text = scan_json(results)
     else:
