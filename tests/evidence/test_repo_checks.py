@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlmaturity.evidence.finding import Outcome
+from mlmaturity.evidence.finding import Finding, Outcome
 from mlmaturity.evidence.registry import registered_checks
 from mlmaturity.evidence.repo.collector import assess_repository
 
@@ -16,6 +16,37 @@ GHA = ".github/workflows/ci.yml"
 def ci(*steps: str, on: str = "push") -> dict[str, str]:
     runs = "\n".join(f"      - run: {s}" for s in steps)
     return {GHA: f"on: {on}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n{runs}\n"}
+
+
+WEEKLY = "\n  schedule:\n    - cron: '0 3 * * 1'"
+NIGHTLY_DOCS = {
+    GHA: "on:\n  schedule:\n    - cron: '0 2 * * *'\njobs:\n  deploy-docs:\n"
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: mkdocs gh-deploy --force\n"
+}
+CRONJOB = (
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n"
+    "  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+    "          topologySpreadConstraints: []\n          containers:\n            - name: job\n"
+    "              image: org/ml:1\n              command: [sh, -c, '{}']\n"
+)
+JENKINS_NIGHTLY = (
+    "pipeline {{\n  triggers {{ cron('H 3 * * *') }}\n  stages {{\n    stage('nightly') {{\n"
+    "      steps {{ sh '{}' }}\n    }}\n  }}\n}}\n"
+)
+API_SCHEMA_TEST = {
+    "tests/test_api.py": "def test_api_schema(client):\n"
+    "    assert client.get('/openapi.json').json()['schema']\n"
+}
+CLEAN_NB = {"n.ipynb": '{"cells": [{"cell_type": "code", "source": [], "outputs": []}]}'}
+DIRTY_NB = {
+    "n.ipynb": '{"cells": [{"cell_type": "code", "source": [], '
+    '"outputs": [{"output_type": "stream"}]}]}'
+}
+NBSTRIPOUT_FILTER = {".gitattributes": "*.ipynb filter=nbstripout\n"}
+ZENML = {
+    **ML,
+    "pipe.py": "from zenml import pipeline, step\n\n@pipeline\ndef training():\n    pass\n",
+}
 
 
 CASES = [
@@ -335,11 +366,40 @@ CASES = [
     ("notebook-outputs-stripped", {"README.md": "x"}, NA),
 ]
 
+LOCATED = [
+    # audit 6: a line two keywords find is one location
+    (
+        "experiment-tracking-used",
+        {**ML, "log.py": "import mlflow; mlflow.autolog()\n"},
+        PASS,
+        [("log.py", 1)],
+    ),
+    (
+        "model-registry-used",
+        {
+            "train.py": ML["train.py"]
+            + "mlflow.sklearn.log_model(model, 'model', registered_model_name='fraud')\n"
+        },
+        PASS,
+        [("train.py", 3)],
+    ),
+    (
+        "retraining-triggered-by-monitoring",
+        {
+            **ML,
+            "mon.py": "from evidently import Report\nif drift:\n    client.trigger_dag('retrain')\n",
+        },
+        PASS,
+        [("mon.py", 3)],
+    ),
+]
 
-@pytest.mark.parametrize(
-    ("check", "files", "expected"), CASES, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(CASES)]
-)
-def test_check(repo, check: str, files: dict[str, str | bytes], expected: Outcome):
+DETAILS = [
+    # (check, files, outcome, the detail says, the detail does not say)
+]
+
+
+def finding_of(repo, check: str, files: dict[str, str | bytes], expected: Outcome) -> Finding:
     result = assess_repository(repo(files), "r", history=False)
     finding = next(f for f in result.findings if f.check == check)
     assert finding.outcome == expected, finding.detail
@@ -347,11 +407,48 @@ def test_check(repo, check: str, files: dict[str, str | bytes], expected: Outcom
         assert finding.remediation
     if expected == PASS:
         assert not finding.remediation
+    return finding
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected"), CASES, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(CASES)]
+)
+def test_check(repo, check: str, files: dict[str, str | bytes], expected: Outcome):
+    finding_of(repo, check, files, expected)
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected", "where"),
+    LOCATED,
+    ids=[f"{c}-{i}" for i, (c, *_) in enumerate(LOCATED)],
+)
+def test_check_locations(
+    repo,
+    check: str,
+    files: dict[str, str | bytes],
+    expected: Outcome,
+    where: list[tuple[str, int | None]],
+):
+    finding = finding_of(repo, check, files, expected)
+    assert [(loc.path, loc.line) for loc in finding.locations] == where
+
+
+@pytest.mark.parametrize(
+    ("check", "files", "expected", "says", "never_says"),
+    DETAILS,
+    ids=[f"{c}-{i}" for i, (c, *_) in enumerate(DETAILS)],
+)
+def test_check_details(
+    repo, check: str, files: dict[str, str | bytes], expected: Outcome, says: str, never_says: str
+):
+    finding = finding_of(repo, check, files, expected)
+    assert says in finding.detail
+    assert not never_says or never_says not in finding.detail, finding.detail
 
 
 def test_every_repository_check_has_a_case_of_each_kind_it_can_give():
     covered: dict[str, set[Outcome]] = {}
-    for check, _, outcome in CASES:
+    for check, _, outcome, *_ in CASES + LOCATED + DETAILS:
         covered.setdefault(check, set()).add(outcome)
     checks = registered_checks("repos")
     assert len(checks) >= 40

@@ -67,7 +67,20 @@ class Verdict(BaseModel):
 
 
 def _verdict(outcome: Outcome, detail: str, locations: tuple[Location, ...]) -> Verdict:
-    return Verdict(outcome=outcome, detail=detail, locations=list(locations[:MAX_LOCATIONS]))
+    return Verdict(outcome=outcome, detail=detail, locations=distinct(locations)[:MAX_LOCATIONS])
+
+
+def distinct(locations: Iterable[Location]) -> list[Location]:
+    """Each place once, in first-seen order: a line two keywords (or two rules) found is one
+    location. A line is told by path and number; a location without a line by its snippet too."""
+    seen: set[tuple[str, int | None, str]] = set()
+    kept = []
+    for where in locations:
+        key = (where.path, where.line, "" if where.line is not None else where.snippet)
+        if key not in seen:
+            seen.add(key)
+            kept.append(where)
+    return kept
 
 
 MAX_LOCATIONS = 20
