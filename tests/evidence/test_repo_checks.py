@@ -74,7 +74,7 @@ CASES = [
         {**ML, "dags/train.py": "from airflow import DAG\nDAG('t', schedule_interval='@daily')\n"},
         PASS,
     ),
-    ("training-scheduled", {**ML, "k8s/job.yaml": "kind: CronJob\n"}, PASS),
+    ("training-scheduled", {**ML, "k8s/job.yaml": "kind: CronJob\n"}, FAIL),  # runs what?
     ("training-scheduled", ML, FAIL),
     ("training-scheduled", {"README.md": "x"}, NA),
     # tests and code quality
@@ -364,9 +364,185 @@ CASES = [
         PASS,
     ),
     ("notebook-outputs-stripped", {"README.md": "x"}, NA),
+    # audit 1: only commands count (not job ids or keys), and a schedule needs a training step
+    ("ci-runs-ml-steps", {**ML, **NIGHTLY_DOCS}, FAIL),
+    (
+        "ci-runs-ml-steps",
+        {**ML, GHA: "on: push\njobs:\n  train-model:\n    steps:\n      - run: echo hi\n"},
+        FAIL,
+    ),
+    ("ci-runs-ml-steps", {**ML, **ci("make deploy-docs")}, FAIL),
+    ("ci-runs-ml-steps", {**ML, **ci("pytest tests/test_train.py")}, FAIL),
+    ("ci-runs-ml-steps", {**ML, **ci("pip install trainer")}, FAIL),
+    (
+        "ci-runs-ml-steps",
+        {**ML, ".gitlab-ci.yml": "fit:\n  script:\n    - python -m src.models.train -c a.yaml\n"},
+        PASS,
+    ),
+    (
+        "ci-runs-ml-steps",
+        {**ML, "Jenkinsfile": "pipeline { stages { stage('x') { steps { sh 'dvc repro' } } } }\n"},
+        PASS,
+    ),
+    (
+        "ci-runs-ml-steps",
+        {
+            **ML,
+            ".circleci/config.yml": "jobs:\n  b:\n    steps:\n      - run:\n"
+            "          name: train the model\n          command: echo hi\n",
+        },
+        FAIL,
+    ),
+    (
+        "ci-runs-ml-steps",
+        {
+            **ML,
+            ".circleci/config.yml": "jobs:\n  b:\n    steps:\n      - run:\n"
+            "          name: x\n          command: |\n            python train.py \\\n"
+            "              --epochs 3\n",
+        },
+        PASS,
+    ),
+    ("ci-runs-ml-steps", {**ML, **ci("mlflow models build-docker -m runs:/1/m -n m")}, PASS),
+    ("ci-runs-ml-steps", {**ML, **ci("python scripts/evaluate.py")}, PASS),
+    ("ci-runs-ml-steps", {**ML, **ci("uv run python -m fraud.register_model")}, PASS),
+    ("ci-runs-ml-steps", {**ML, **ci("make registry-login")}, FAIL),
+    ("training-scheduled", {**ML, **NIGHTLY_DOCS}, FAIL),
+    ("training-scheduled", {**ML, **ci("python deploy.py", on=WEEKLY)}, FAIL),
+    ("training-scheduled", {**ML, **ci("python -m pipelines.submit", on=WEEKLY)}, PASS),
+    ("training-scheduled", {**ML, **ci("mlflow run . -e train", on=WEEKLY)}, PASS),
+    (
+        "ci-runs-tests",
+        {GHA: "on: push\njobs:\n  pytest:\n    steps:\n      - run: echo skipped\n"},
+        FAIL,
+    ),
+    ("ci-runs-tests", {"Jenkinsfile": "pipeline { steps { sh 'python -m pytest' } }\n"}, PASS),
+    # audit 2: orchestrator schedules, Kubernetes CronJobs that train, GitLab and Jenkins
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "dags/t.py": "from airflow import DAG\n\nwith DAG('t', schedule='@daily'):\n    pass\n",
+        },
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {**ML, "dags/t.py": "from airflow.decorators import dag\n\n@dag(schedule='0 3 * * *')\n"},
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {**ML, "dags/t.py": "from airflow import DAG\nDAG('t', schedule=None)\n"},
+        FAIL,
+    ),
+    (
+        "training-scheduled",
+        {**ML, "dags/t.py": "from airflow import DAG\nDAG('t', schedule_interval=None)\n"},
+        FAIL,
+    ),
+    ("training-scheduled", {**ML, "opt.py": "lr = make(schedule='cosine')\n"}, FAIL),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "flow.py": "from prefect import flow\n\n@flow\ndef train():\n    pass\n\n"
+            "train.serve(name='nightly', cron='0 3 * * *')\n",
+        },
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {**ML, "flow.py": "from prefect.client.schemas.schedules import CronSchedule\n"},
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "prefect.yaml": "deployments:\n  - name: nightly\n    entrypoint: flow.py:train\n"
+            "    schedules:\n      - cron: '0 3 * * *'\n",
+        },
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "vertex.py": "from google.cloud import aiplatform\n"
+            "job = aiplatform.PipelineJob(display_name='t', template_path='p.json')\n"
+            "job.create_schedule(cron='0 3 * * *', display_name='nightly')\n",
+        },
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {**ML, "vertex.py": "from google.cloud.aiplatform import PipelineJobSchedule\n"},
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "sm.py": "from sagemaker.workflow.triggers import PipelineSchedule\n"
+            "nightly = PipelineSchedule(name='nightly', cron='0 3 * * ? *')\n"
+            "pipeline.put_triggers(triggers=[nightly], role_arn=role)\n",
+        },
+        PASS,
+    ),
+    ("training-scheduled", {**ML, "k8s/retrain.yaml": CRONJOB.format("python train.py")}, PASS),
+    ("training-scheduled", {**ML, "k8s/backup.yaml": CRONJOB.format("pg_dump db")}, FAIL),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            ".gitlab-ci.yml": "train:\n  script:\n    - python train.py\n  rules:\n"
+            "    - if: '$CI_PIPELINE_SOURCE == \"schedule\"'\n",
+        },
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {**ML, ".gitlab-ci.yml": "train:\n  script: [python train.py]\n  only:\n  - schedules\n"},
+        PASS,
+    ),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            ".gitlab-ci.yml": "train:\n  script: [python train.py]\n  except:\n    - schedules\n",
+        },
+        FAIL,
+    ),
+    ("training-scheduled", {**ML, "Jenkinsfile": JENKINS_NIGHTLY.format("python train.py")}, PASS),
+    ("training-scheduled", {**ML, "Jenkinsfile": JENKINS_NIGHTLY.format("./cleanup.sh")}, FAIL),
 ]
 
 LOCATED = [
+    ("ci-runs-ml-steps", {**ML, **ci("pytest", "python train.py")}, PASS, [(GHA, 7)]),
+    ("training-scheduled", {**ML, **ci("python train.py", on=WEEKLY)}, PASS, [(GHA, 3), (GHA, 8)]),
+    ("training-scheduled", {**ML, **NIGHTLY_DOCS}, FAIL, [(GHA, 3)]),
+    (
+        "training-scheduled",
+        {**ML, "Jenkinsfile": JENKINS_NIGHTLY.format("python train.py")},
+        PASS,
+        [("Jenkinsfile", 2), ("Jenkinsfile", 5)],
+    ),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "dags/t.py": "from airflow import DAG\n\nwith DAG('t', schedule='@daily'):\n    pass\n",
+        },
+        PASS,
+        [("dags/t.py", 3)],
+    ),
+    (
+        "training-scheduled",
+        {**ML, "k8s/retrain.yaml": CRONJOB.format("python train.py")},
+        PASS,
+        [("k8s/retrain.yaml", 2), ("k8s/retrain.yaml", 15)],
+    ),
     # audit 6: a line two keywords find is one location
     (
         "experiment-tracking-used",
@@ -396,6 +572,24 @@ LOCATED = [
 
 DETAILS = [
     # (check, files, outcome, the detail says, the detail does not say)
+    (
+        "ci-runs-ml-steps",
+        {**ML, **ci("python train.py", "python deploy.py")},
+        PASS,
+        "training, deployment",
+        "",
+    ),
+    (
+        "training-scheduled",
+        {
+            **ML,
+            "dags/t.py": "from airflow import DAG\n\nwith DAG('t', schedule='@daily'):\n    pass\n",
+        },
+        PASS,
+        "Airflow DAG schedule",
+        "",
+    ),
+    ("training-scheduled", {**ML, **NIGHTLY_DOCS}, FAIL, "runs no training step", ""),
 ]
 
 
