@@ -516,6 +516,24 @@ CASES = [
     ),
     ("training-scheduled", {**ML, "Jenkinsfile": JENKINS_NIGHTLY.format("python train.py")}, PASS),
     ("training-scheduled", {**ML, "Jenkinsfile": JENKINS_NIGHTLY.format("./cleanup.sh")}, FAIL),
+    # audit 3: data tests assert data, a bare "schema" or "dtypes" does not
+    ("data-tests-present", API_SCHEMA_TEST, FAIL),
+    (
+        "data-tests-present",
+        {"tests/test_types.py": "from numpy import dtypes\n\ndef test_t():\n    assert dtypes\n"},
+        FAIL,
+    ),
+    (
+        "data-tests-present",
+        {"tests/test_data.py": "def test_columns(df):\n    assert set(df.columns) == {'a', 'b'}\n"},
+        PASS,
+    ),
+    (
+        "data-tests-present",
+        {"tests/test_data.py": "def test_ages(df):\n    assert df['age'].min() >= 0\n"},
+        PASS,
+    ),
+    ("data-tests-present", {"tests/test_data.py": "import pandera as pa\n"}, PASS),
 ]
 
 LOCATED = [
@@ -543,6 +561,13 @@ LOCATED = [
         PASS,
         [("k8s/retrain.yaml", 2), ("k8s/retrain.yaml", 15)],
     ),
+    (
+        "data-tests-present",
+        {"tests/test_data.py": "def test_nulls(df):\n    assert not df.isnull().any().any()\n"},
+        PASS,
+        [("tests/test_data.py", 2)],
+    ),
+    ("data-tests-present", API_SCHEMA_TEST, FAIL, []),
     # audit 6: a line two keywords find is one location
     (
         "experiment-tracking-used",

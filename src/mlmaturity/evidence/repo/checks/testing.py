@@ -10,9 +10,19 @@ from mlmaturity.evidence.repo.checks.common import at, code_hits, test_files
 from mlmaturity.evidence.repo.snapshot import Snapshot
 
 DATA_TEST_WORDS = (
-    "pandera", "great_expectations", "deepchecks", "isna(", "isnull(", "dtypes", "schema",
-    "duplicated(", "between(", "notna(",
+    # data-validation libraries
+    "pandera", "great_expectations", "deepchecks", "tensorflow_data_validation",
+    "evidently.test", "from soda",
+    # missing values
+    "isna(", "isnull(", "notna(", "notnull(", ".hasnans", "null_count(", "is_null(",
+    # ranges and uniqueness
+    "between(", ".min() >", ".max() <", ".is_unique", "duplicated(", "is_duplicated(",
+    # column sets and types
+    ".columns)", ".columns ==", ".columns.tolist()", ".dtypes[", ".dtypes ==", ".dtype ==",
+    "is_numeric_dtype(",
 )  # fmt: skip
+"""What a test that checks data calls or asserts; a bare word (``schema``, ``dtypes``) names
+no data assertion (``test_api_schema`` checks an API)."""
 MODEL_TEST_WORDS = (
     "accuracy", "f1_score", "roc_auc", "precision_score", "recall_score", "mean_squared_error",
     "mean_absolute_error", "r2_score", "log_loss",
