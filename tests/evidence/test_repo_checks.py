@@ -593,6 +593,13 @@ LOCATED = [
         PASS,
         [("mon.py", 3)],
     ),
+    ("notebook-outputs-stripped", {**CLEAN_NB, **NBSTRIPOUT_FILTER}, PASS, [(".gitattributes", 1)]),
+    (
+        "notebook-outputs-stripped",
+        {**DIRTY_NB, **NBSTRIPOUT_FILTER},
+        FAIL,
+        [("n.ipynb", None), (".gitattributes", 1)],
+    ),
 ]
 
 DETAILS = [
@@ -603,6 +610,71 @@ DETAILS = [
         PASS,
         "training, deployment",
         "",
+    ),
+    # audit 4: nbstripout and nbdev_clean are credited where they are configured
+    (
+        "notebook-outputs-stripped",
+        {**CLEAN_NB, **NBSTRIPOUT_FILTER},
+        PASS,
+        "stripped by nbstripout (.gitattributes filter)",
+        "",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {**CLEAN_NB, "README.md": "Use nbstripout.\n"},
+        PASS,
+        "",
+        "nbstripout",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {**DIRTY_NB, **NBSTRIPOUT_FILTER},
+        FAIL,
+        "nbstripout (.gitattributes filter) is configured locally only",
+        "",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {
+            **CLEAN_NB,
+            ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/kynan/nbstripout\n"
+            "    rev: 0.7.1\n    hooks:\n      - id: nbstripout  # outputs\n",
+        },
+        PASS,
+        "stripped by nbstripout (pre-commit hook)",
+        "",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {
+            **CLEAN_NB,
+            ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/fastai/nbdev\n"
+            "    rev: 2.3.12\n    hooks:\n      - id: nbdev_clean\n",
+        },
+        PASS,
+        "stripped by nbdev_clean (pre-commit hook)",
+        "",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {**CLEAN_NB, **ci("pip install nbdev", "nbdev_clean", "git diff --exit-code")},
+        PASS,
+        "stripped by nbdev_clean (CI step)",
+        "",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {**CLEAN_NB, **ci("pip install nbstripout")},
+        PASS,
+        "",
+        "nbstripout",
+    ),
+    (
+        "notebook-outputs-stripped",
+        {**CLEAN_NB, ".gitattributes": "*.csv filter=lfs diff=lfs merge=lfs -text\n"},
+        PASS,
+        "",
+        "stripped",
     ),
     (
         "training-scheduled",
