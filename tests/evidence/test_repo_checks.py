@@ -534,6 +534,12 @@ CASES = [
         PASS,
     ),
     ("data-tests-present", {"tests/test_data.py": "import pandera as pa\n"}, PASS),
+    # audit 5: Argo CD and Argo Rollouts are not Argo Workflows
+    (
+        "pipeline-orchestrator-used",
+        {**ML, "deploy/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"},
+        FAIL,
+    ),
 ]
 
 LOCATED = [
@@ -584,6 +590,7 @@ LOCATED = [
         PASS,
         [("train.py", 3)],
     ),
+    ("pipeline-orchestrator-used", ZENML, PASS, [("pipe.py", 1)]),
     (
         "retraining-triggered-by-monitoring",
         {
@@ -609,6 +616,14 @@ DETAILS = [
         {**ML, **ci("python train.py", "python deploy.py")},
         PASS,
         "training, deployment",
+        "",
+    ),
+    ("pipeline-orchestrator-used", ZENML, PASS, "ZenML", "Azure"),
+    (
+        "pipeline-orchestrator-used",
+        {**ML, "p.py": "from azure.ai.ml import dsl\n\n@dsl.pipeline()\ndef train():\n    pass\n"},
+        PASS,
+        "Azure ML pipelines",
         "",
     ),
     # audit 4: nbstripout and nbdev_clean are credited where they are configured

@@ -20,11 +20,14 @@ ORCHESTRATORS = {
     "ZenML": ("from zenml", "import zenml"),
     "Metaflow": ("from metaflow", "import metaflow"),
     "Flyte": ("from flytekit", "import flytekit"),
-    "Argo Workflows": ("argoproj.io/v1alpha1",),
+    # Argo CD and Argo Rollouts share the apiVersion: the kind tells a workflow.
+    "Argo Workflows": ("kind: Workflow", "kind: CronWorkflow", "from hera.workflows"),
     "SageMaker Pipelines": ("sagemaker.workflow",),
     "Vertex AI Pipelines": ("aiplatform.PipelineJob", "PipelineJob("),
-    "Azure ML pipelines": ("azure.ai.ml.dsl", "@pipeline"),
+    "Azure ML pipelines": ("azure.ai.ml.dsl", "from azure.ai.ml import dsl", "azureml.pipeline"),
 }
+"""Each orchestrator by its imports or manifests; a bare ``@pipeline`` decorator names none
+(ZenML's, Azure ML's and others' look alike), the import above it does."""
 
 
 @check(
