@@ -540,6 +540,101 @@ CASES = [
         {**ML, "deploy/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"},
         FAIL,
     ),
+    # audit 7: tools that had no case
+    (
+        "experiment-tracking-used",
+        {**ML, "log.py": "import neptune\nrun = neptune.init_run()\n"},
+        PASS,
+    ),
+    ("experiment-tracking-used", {**ML, "log.py": "from comet_ml import Experiment\n"}, PASS),
+    ("experiment-tracking-used", {**ML, "log.py": "from clearml import Task\n"}, PASS),
+    ("experiment-tracking-used", {**ML, "log.py": "from aim import Run\n"}, PASS),
+    ("experiment-tracking-used", {**ML, "log.py": "import aimodel\n"}, FAIL),
+    ("data-validation-used", {**ML, "v.py": "import tensorflow_data_validation as tfdv\n"}, PASS),
+    ("data-validation-used", {**ML, "v.py": "from deepchecks.tabular import Dataset\n"}, PASS),
+    ("pipeline-orchestrator-used", {**ML, "p.py": "from dagster import job, op\n"}, PASS),
+    (
+        "pipeline-orchestrator-used",
+        {**ML, "flow.py": "from metaflow import FlowSpec, step\n"},
+        PASS,
+    ),
+    (
+        "pipeline-orchestrator-used",
+        {**ML, "wf.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"},
+        PASS,
+    ),
+    (
+        "pipeline-orchestrator-used",
+        {**ML, "p.py": "from sagemaker.workflow.pipeline import Pipeline\n"},
+        PASS,
+    ),
+    (
+        "pipeline-orchestrator-used",
+        {
+            **ML,
+            "p.py": "from google.cloud import aiplatform\n"
+            "aiplatform.PipelineJob(display_name='t', template_path='p.json').submit()\n",
+        },
+        PASS,
+    ),
+    (
+        "model-serving-present",
+        {**ML, "k8s/isvc.yaml": "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n"},
+        PASS,
+    ),
+    (
+        "model-serving-present",
+        {**ML, "k8s/s.yaml": "apiVersion: machinelearning.seldon.io/v1\nkind: SeldonDeployment\n"},
+        PASS,
+    ),
+    ("model-serving-present", {**ML, "package.sh": "torch-model-archiver --model-name m\n"}, PASS),
+    (
+        "model-serving-present",
+        {**ML, "Dockerfile": "FROM nvcr.io/nvidia/tritonserver:24.01-py3\n"},
+        PASS,
+    ),
+    (
+        "autoscaling-configured",
+        {
+            **ML,
+            "service.py": "import bentoml\n",
+            "k8s/keda.yaml": "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\n",
+        },
+        PASS,
+    ),
+    ("ml-monitoring-used", {**ML, "m.py": "import nannyml as nml\n"}, PASS),
+    ("ml-monitoring-used", {**ML, "m.py": "import whylogs as why\n"}, PASS),
+    ("ml-monitoring-used", {**ML, "m.py": "from alibi_detect.cd import KSDrift\n"}, PASS),
+    (
+        "explainability-used",
+        {**ML, "x.py": "from lime.lime_tabular import LimeTabularExplainer\n"},
+        PASS,
+    ),
+    ("explainability-used", {**ML, "x.py": "from captum.attr import IntegratedGradients\n"}, PASS),
+    (
+        "fairness-assessed",
+        {**ML, "f.py": "from aif360.metrics import BinaryLabelDatasetMetric\n"},
+        PASS,
+    ),
+    ("iac-present", {"infra/Pulumi.yaml": "name: ml-infra\nruntime: python\n"}, PASS),
+    ("iac-present", {"infra/__main__.py": "import pulumi\nimport pulumi_aws as aws\n"}, PASS),
+    (
+        "model-card-present",
+        {**ML, "README.md": "---\nlicense: apache-2.0\nlibrary_name: sklearn\n---\n# Fraud\n"},
+        PASS,
+    ),
+    (
+        "model-card-present",
+        {**ML, "models/fraud/README.md": "---\nmodel-index:\n  - name: fraud\n---\n"},
+        PASS,
+    ),
+    ("model-card-present", {**ML, "README.md": "# Fraud\n\n## Model Details\n\nTrees.\n"}, PASS),
+    (
+        "model-card-present",
+        {**ML, "README.md": "---\ntitle: Demo\nsdk: gradio\nlicense: mit\n---\n"},
+        FAIL,
+    ),
+    ("model-card-present", {**ML, "README.md": "# Fraud\n\nLicense: MIT\n"}, FAIL),
 ]
 
 LOCATED = [
@@ -599,6 +694,12 @@ LOCATED = [
         },
         PASS,
         [("mon.py", 3)],
+    ),
+    (
+        "model-card-present",
+        {**ML, "README.md": "---\nlicense: apache-2.0\ntags: [tabular]\n---\n# Fraud\n"},
+        PASS,
+        [("README.md", 2)],
     ),
     ("notebook-outputs-stripped", {**CLEAN_NB, **NBSTRIPOUT_FILTER}, PASS, [(".gitattributes", 1)]),
     (
@@ -702,6 +803,13 @@ DETAILS = [
         "",
     ),
     ("training-scheduled", {**ML, **NIGHTLY_DOCS}, FAIL, "runs no training step", ""),
+    (
+        "model-serving-present",
+        {**ML, "Dockerfile": "FROM nvcr.io/nvidia/tritonserver:24.01-py3\n"},
+        PASS,
+        "Triton",
+        "",
+    ),
 ]
 
 

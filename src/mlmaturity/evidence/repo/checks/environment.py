@@ -40,7 +40,10 @@ IAC_FILES = (
     "**/kustomization.yaml",
     "**/*.bicep",
 )
-IAC_KEYWORDS = ("apiVersion:", "AWSTemplateFormatVersion", "aws_cdk")
+IAC_KEYWORDS = (
+    "apiVersion:", "AWSTemplateFormatVersion", "aws_cdk", "import pulumi", "from pulumi",
+    "@pulumi/",
+)  # fmt: skip
 UPDATE_BOTS = (
     "dependabot.yml",
     "dependabot.yaml",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pathspec
+import yaml
 
 from mlmaturity.evidence.finding import (
     Location,
@@ -26,6 +29,11 @@ CODEOWNERS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CO
 MODEL_CARD = r"model[-_ ]?cards?(?:[-_/][^/\n]*)?(?:\.md|\.ya?ml|\.json|/)"
 """A path component (lowercase) naming a model card; see Snapshot.paths_with."""
 CARD_KEYWORDS = ("model_card_toolkit", "ModelCard(", "ModelCardData")
+README = "**/README.md"
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+MODEL_DETAILS = re.compile(r"^#{1,3}[ \t]+Model Details[ \t]*$", re.M | re.I)
+NOT_MODEL_METADATA = frozenset(("sdk", "dataset_info", "configs", "task_categories"))
+"""Front-matter keys of a Hugging Face Space or dataset card, which also carry a license."""
 EXPLAINERS = (
     "import shap",
     "from shap",
@@ -46,14 +54,40 @@ RUNBOOK = r"run[-_ ]?books?(?:[-_/.][^/\n]*)?$"
     source="repos",
     remediation="Write a model card (MODEL_CARD.md) for each production model.",
     effort="low",
+    reads=(README,),
     keywords=CARD_KEYWORDS + ML_KEYWORDS,
 )
 def model_card_present(repo: Snapshot) -> Verdict:
     files = repo.paths_with(MODEL_CARD)
     hits = code_hits(repo, *CARD_KEYWORDS)
-    if files or hits:
-        return passed("model card found", *at_path_locations(files), *(at(h) for h in hits))
+    readmes = [card for path in repo.matching(README, repo.texts) if (card := _card(repo, path))]
+    if files or hits or readmes:
+        return passed(
+            "model card found", *at_path_locations(files), *(at(h) for h in hits), *readmes
+        )
     return in_ml_repository(repo, failed("no model card"))
+
+
+def _card(repo: Snapshot, path: str) -> Location | None:
+    """A README that is a Hugging Face model card: model metadata in its YAML front matter
+    (``model-index``, or a ``license`` that is not a Space's or a dataset's), or a
+    ``## Model Details`` section; where it says so."""
+    text = repo.text(path) or ""
+    if front := FRONT_MATTER.match(text):
+        try:
+            metadata = yaml.safe_load(front.group(1) or "")
+        except (yaml.YAMLError, RecursionError):
+            metadata = None
+        keys = set(metadata) if isinstance(metadata, dict) else set()
+        key = "model-index" if "model-index" in keys else "license"
+        if key in keys and (key == "model-index" or not keys & NOT_MODEL_METADATA):
+            at_key = re.search(rf"^{key}\s*:", text[: front.end()], re.M)
+            line = text.count("\n", 0, at_key.start()) + 1 if at_key else 1
+            return Location(path=path, line=line, snippet=f"Hugging Face model card ({key})")
+    if details := MODEL_DETAILS.search(text):
+        line = text.count("\n", 0, details.start()) + 1
+        return Location(path=path, line=line, snippet=details.group(0).strip())
+    return None
 
 
 @check(
