@@ -638,6 +638,7 @@ CASES = [
 ]
 
 LOCATED = [
+    # audit 8: where, for a pass and a fail of each theme ([] when a fail has nowhere to point)
     ("ci-runs-ml-steps", {**ML, **ci("pytest", "python train.py")}, PASS, [(GHA, 7)]),
     ("training-scheduled", {**ML, **ci("python train.py", on=WEEKLY)}, PASS, [(GHA, 3), (GHA, 8)]),
     ("training-scheduled", {**ML, **NIGHTLY_DOCS}, FAIL, [(GHA, 3)]),
@@ -669,12 +670,32 @@ LOCATED = [
         [("tests/test_data.py", 2)],
     ),
     ("data-tests-present", API_SCHEMA_TEST, FAIL, []),
+    (
+        "container-images-pinned",
+        {"Dockerfile": "FROM python:3.11@sha256:" + "a" * 64 + " AS base\nFROM base\n"},
+        PASS,
+        [("Dockerfile", 1), ("Dockerfile", 2)],
+    ),
+    (
+        "dependencies-locked",
+        {"requirements.txt": "numpy>=2\npandas==2.2.3\n"},
+        FAIL,
+        [("requirements.txt", 1)],
+    ),
     # audit 6: a line two keywords find is one location
     (
         "experiment-tracking-used",
         {**ML, "log.py": "import mlflow; mlflow.autolog()\n"},
         PASS,
         [("log.py", 1)],
+    ),
+    ("random-seeds-set", ML, FAIL, []),
+    ("data-validation-used", {**ML, "check.py": "import pandera as pa\n"}, PASS, [("check.py", 1)]),
+    (
+        "dvc-remote-configured",
+        {".dvc/config": "[core]\n    autostage = true\n"},
+        FAIL,
+        [(".dvc/config", None)],
     ),
     (
         "model-registry-used",
@@ -684,6 +705,12 @@ LOCATED = [
         },
         PASS,
         [("train.py", 3)],
+    ),
+    (
+        "registry-aliases-used",
+        {**ML, "reg.py": "mlflow.register_model(u, 'm')\n"},
+        FAIL,
+        [("reg.py", 1)],
     ),
     ("pipeline-orchestrator-used", ZENML, PASS, [("pipe.py", 1)]),
     (
@@ -696,10 +723,34 @@ LOCATED = [
         [("mon.py", 3)],
     ),
     (
+        "retraining-triggered-by-monitoring",
+        {**ML, "mon.py": "from evidently import Report\n"},
+        FAIL,
+        [("mon.py", 1)],
+    ),
+    (
         "model-card-present",
         {**ML, "README.md": "---\nlicense: apache-2.0\ntags: [tabular]\n---\n# Fraud\n"},
         PASS,
         [("README.md", 2)],
+    ),
+    (
+        "codeowners-cover-ml",
+        {**ML, ".github/CODEOWNERS": "/docs/ @writers\n"},
+        FAIL,
+        [(".github/CODEOWNERS", None), ("train.py", None)],
+    ),
+    (
+        "safe-model-loading",
+        {"load.py": "import torch\nm = torch.load('m.pt')\n"},
+        FAIL,
+        [("load.py", 2)],
+    ),
+    (
+        "no-committed-secrets",
+        {"cfg.py": "x = 1\nKEY = 'AKIA" + "ABCDEFGHIJKLMNOP'\n"},
+        FAIL,
+        [("cfg.py", 2)],
     ),
     ("notebook-outputs-stripped", {**CLEAN_NB, **NBSTRIPOUT_FILTER}, PASS, [(".gitattributes", 1)]),
     (

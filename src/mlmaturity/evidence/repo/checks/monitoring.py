@@ -59,10 +59,13 @@ def ml_monitoring_used(repo: Snapshot) -> Verdict:
     keywords=DRIFT + TRIGGERS + MONITOR_KEYWORDS + ML_KEYWORDS,
 )
 def retraining_triggered_by_monitoring(repo: Snapshot) -> Verdict:
-    watching = {h.path for h in code_hits(repo, *DRIFT, *MONITOR_KEYWORDS)}
-    triggers = [h for h in code_hits(repo, *TRIGGERS) if h.path in watching]
+    watching = code_hits(repo, *DRIFT, *MONITOR_KEYWORDS)
+    triggers = [h for h in code_hits(repo, *TRIGGERS) if h.path in {w.path for w in watching}]
     if triggers:
         return passed("a monitoring signal triggers retraining", *(at(h) for h in triggers))
-    return in_ml_repository(
-        repo, failed("nothing connects drift or performance signals to retraining")
-    )
+    if watching:  # where a trigger is missing
+        where = sorted((at(h) for h in watching), key=lambda loc: (loc.path, loc.line or 0))
+        verdict = failed("drift or performance is watched, but nothing triggers retraining", *where)
+    else:
+        verdict = failed("nothing connects drift or performance signals to retraining")
+    return in_ml_repository(repo, verdict)

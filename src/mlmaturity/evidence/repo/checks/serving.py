@@ -126,9 +126,13 @@ def registry_aliases_used(repo: Snapshot) -> Verdict:
     hits = code_hits(repo, *ALIASES)
     if hits:
         return passed("registry aliases or stages in use", *(at(h) for h in hits))
-    if not registrations(repo):
+    registered = registrations(repo)
+    if not registered:
         return not_applicable("models are not registered here")
-    return failed("models are registered but never promoted with an alias or stage")
+    return failed(
+        "models are registered but never promoted with an alias or stage",
+        *(at(h) for h in registered),
+    )
 
 
 @check(
