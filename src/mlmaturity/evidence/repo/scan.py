@@ -207,10 +207,7 @@ def _merge(snapshot: Snapshot, parts: list[_Part]) -> None:
     for part in parts:
         for suffix, positions in part.by_suffix.items():
             by_suffix.setdefault(suffix, []).extend(positions)
-    files = snapshot.files
-    snapshot.set_suffix_index(
-        {suffix: [files[i] for i in sorted(positions)] for suffix, positions in by_suffix.items()}
-    )
+    snapshot.set_suffix_index({suffix: sorted(at) for suffix, at in by_suffix.items()})
     for part in parts:
         for keyword, hits in part.hits.items():
             snapshot.hits[keyword].extend(hits)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +79,6 @@ def _reversed_body(body: str) -> str:
     return "".join(reversed(units))
 
 
-def globs_regex(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One regex matching any of the globs (checked once per file, so kept to one match call)."""
-    parts = [glob_regex(p).pattern for p in patterns]
-    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)", re.I)
-
-
 def suffix_of(path: str) -> str:
     """``'.py'`` for ``'a/b.py'``; plain string work, as it runs for every file."""
     dot = path.rfind(".")
@@ -129,23 +124,41 @@ class Snapshot:
     secrets: list[SecretHit] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict)
     """Results of helpers several checks share, computed once per repository."""
+    _named: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
+    """named() answers: several checks ask for the same file names."""
 
     # -- paths -------------------------------------------------------------------------------
-    def set_suffix_index(self, index: dict[str, list[str]]) -> None:
-        """The suffix index, when the scan built it (in parallel) on its way."""
-        self.__dict__["by_suffix"] = defaultdict(list, index)
+    def set_suffix_index(self, positions: dict[str, list[int]]) -> None:
+        """The suffix index, when the scan built it (in parallel) on its way: the positions
+        in ``files`` of the files of each suffix, in listing order."""
+        self.__dict__["suffix_positions"] = positions
+
+    @cached_property
+    def suffix_positions(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = defaultdict(list)
+        for position, path in enumerate(self.files):
+            index[suffix_of(path)].append(position)
+        return index
 
     @cached_property
     def by_suffix(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = defaultdict(list)
-        for path in self.files:  # suffix_of, inlined: this runs for every file
-            dot = path.rfind(".")
-            index[path[dot:].lower() if dot > path.rfind("/") + 1 else ""].append(path)
-        return index
+        files = self.files
+        return defaultdict(
+            list,
+            {
+                suffix: list(map(files.__getitem__, at))
+                for suffix, at in self.suffix_positions.items()
+            },
+        )
 
     def named(self, *names: str) -> list[str]:
         """Files with one of these base names (case-insensitive, taken literally), in listing order."""
-        return self._search_paths([], [re.escape(n.lower()) for n in names])
+        found = self._named.get(names)
+        if found is None:
+            found = self._named[names] = self._search_paths(
+                [], [re.escape(n.lower()) for n in names]
+            )
+        return list(found)
 
     def with_suffix(self, *suffixes: str) -> list[str]:
         """Files with one of these suffixes (case-insensitive), in listing order."""
@@ -254,12 +267,16 @@ class Snapshot:
             hits = [h for h in hits if h.path.lower().endswith(suffixes)]
         return sorted(set(hits), key=lambda h: h.sort_key)
 
-    def mentions(self, *keywords: str) -> set[str]:
-        """Files mentioning any of the keywords (not capped)."""
+    def mentions(self, *keywords: str, suffixes: tuple[str, ...] = ()) -> set[str]:
+        """Files mentioning any of the keywords (not capped), optionally only those with one
+        of these (lowercase) suffixes."""
         positions: set[int] = set()
         for keyword in keywords:
             for chunk in self.hit_positions.get(keyword, ()):
-                positions.update(chunk)  # in C, as is the lookup below
+                positions.update(chunk)  # in C, as are the intersection and lookup below
+        if suffixes:
+            index = self.suffix_positions
+            positions.intersection_update(chain.from_iterable(index.get(x, ()) for x in suffixes))
         return set(map(self.files.__getitem__, positions))
 
     def unread(self, *suffixes: str) -> list[Skipped]:

@@ -92,7 +92,7 @@ def ci_lines(
 @shared
 def ml_code(repo: Snapshot) -> set[str]:
     """Files of Python or notebooks that use an ML library (or any notebook)."""
-    users = {p for p in repo.mentions(*ML_KEYWORDS) if p.endswith(CODE)}
+    users = repo.mentions(*ML_KEYWORDS, suffixes=CODE)
     return users | {n.path for n in repo.notebooks}
 
 
@@ -163,5 +163,5 @@ def code_hits(repo: Snapshot, *keywords: str) -> list[Hit]:
 @shared
 def test_files(repo: Snapshot) -> list[str]:
     tests = set(repo.paths_with(TEST_FILE))
-    tests.update(p for p in repo.with_suffix(".py") if p.lower().endswith("_test.py"))
+    tests.update(repo.matching_any(["**/*_test.py"]))
     return sorted(tests)

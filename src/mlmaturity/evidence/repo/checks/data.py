@@ -52,7 +52,7 @@ FEATURE_STORES = (
     keywords=ML_KEYWORDS,
 )
 def dvc_used(repo: Snapshot) -> Verdict:
-    files = [p for p in repo.files if p.endswith((".dvc/config", ".dvc", "dvc.yaml", "dvc.lock"))]
+    files = repo.matching_any(["**/.dvc/config", "**/*.dvc", "**/dvc.yaml", "**/dvc.lock"])
     if files:
         return passed("DVC in use", *at_path_locations(files))
     return in_ml_repository(repo, failed("no DVC files (.dvc/config, dvc.yaml, *.dvc)"))

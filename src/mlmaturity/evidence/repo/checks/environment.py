@@ -14,7 +14,7 @@ from mlmaturity.evidence.finding import (
 )
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, hits
-from mlmaturity.evidence.repo.snapshot import Snapshot, globs_regex
+from mlmaturity.evidence.repo.snapshot import Snapshot
 
 LOCK_FILES = (
     "poetry.lock",
@@ -150,8 +150,7 @@ def container_images_pinned(repo: Snapshot) -> Verdict:
     keywords=IAC_KEYWORDS,
 )
 def iac_present(repo: Snapshot) -> Verdict:
-    iac = globs_regex(IAC_FILES)
-    files = [p for p in repo.with_suffix(".tf", ".yaml", ".bicep") if iac.match(p)]
+    files = repo.matching_any(IAC_FILES)
     manifests = [
         h
         for h in hits(repo, *IAC_KEYWORDS)

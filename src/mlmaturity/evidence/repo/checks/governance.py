@@ -101,9 +101,9 @@ def _card(repo: Snapshot, path: str) -> Location | None:
 )
 def codeowners_cover_ml(repo: Snapshot) -> Verdict:
     owners_file = next((p for p in CODEOWNERS if repo.text(p) is not None), None)
-    ml_files = sorted(ml_code(repo))
     if owners_file is None:
         return in_ml_repository(repo, failed("no CODEOWNERS file"))
+    ml_files = sorted(ml_code(repo))
     rules = [
         line.split()[0]
         for line in (repo.text(owners_file) or "").splitlines()

@@ -94,10 +94,11 @@ def _configured(
     repo: Snapshot, tools: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]
 ) -> dict[str, str]:
     found: dict[str, str] = {}
+    configs = repo.named(*TOOL_CONFIGS)
     for name, (pattern, files) in tools.items():
         for path in repo.named(*files):
             found.setdefault(name, path)
-        for path in repo.named(*TOOL_CONFIGS):
+        for path in configs:
             if pattern.search(repo.text(path) or ""):
                 found.setdefault(name, path)
     return found
