@@ -17,3 +17,10 @@ class Annotation(BaseModel):
         default=None,
         description="Only for this subject (a repository as listed in the workspace); all when omitted.",
     )
+    paths: list[Annotated[str, Field(min_length=1)]] = Field(
+        default=[],
+        description=(
+            "Only where every location of the finding lies under these paths (patterns as in "
+            ".gitignore, relative to the repository); anywhere when omitted."
+        ),
+    )

@@ -96,9 +96,35 @@ CASES = [
     ("lint-configured", {"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, PASS),
     ("lint-configured", {".flake8": "[flake8]\n"}, PASS),
     ("lint-configured", {"pyproject.toml": "[project]\nname = 'x'\n"}, FAIL),
+    # A table named in a string is no table; a broken pyproject configures nothing.
+    ("lint-configured", {"pyproject.toml": 'doc = """\n[tool.ruff]\n"""\n'}, FAIL),
+    ("lint-configured", {"pyproject.toml": "[tool.ruff\n"}, FAIL),
+    ("lint-configured", {"pyproject.toml": "[tool.black]\nline-length = 100\n"}, PASS),
+    (
+        "lint-configured",
+        {"setup.cfg": "[metadata]\nname = x\n[flake8]\nmax-line-length = 99\n"},
+        PASS,
+    ),
+    (
+        "lint-configured",
+        {
+            ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n"
+            "    rev: v0.6.0\n    hooks:\n      - id: ruff\n"
+        },
+        PASS,
+    ),
+    (
+        "lint-configured",
+        {
+            ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: check-yaml\n"
+        },
+        FAIL,
+    ),
     ("type-check-configured", {"pyproject.toml": "[tool.mypy]\nstrict = true\n"}, PASS),
     ("type-check-configured", {"mypy.ini": "[mypy]\n"}, PASS),
     ("type-check-configured", {"pyproject.toml": "[tool.ruff]\n"}, FAIL),
+    ("type-check-configured", {"tox.ini": "[tox]\n[mypy-pkg.*]\nignore_errors = True\n"}, PASS),
+    ("type-check-configured", {"pyproject.toml": "[tool.pyright]\nstrict = []\n"}, PASS),
     ("precommit-configured", {".pre-commit-config.yaml": "repos: []\n"}, PASS),
     ("precommit-configured", {"README.md": "x"}, FAIL),
     # environments

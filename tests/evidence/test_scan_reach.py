@@ -229,3 +229,40 @@ def test_several_repositories_are_scanned_at_once_each_with_its_findings(tmp_pat
     }
     assert [r.subject for r in results] == ["tracked", "plain"]
     assert outcomes == {"tracked": Outcome.PASS, "plain": Outcome.FAIL}
+
+
+@pytest.mark.parametrize(
+    ("paths", "outcome", "detail"),
+    [
+        ("[tests/fixtures/]", Outcome.NOT_APPLICABLE, None),
+        ("['tests/**/*.pkl', 'models/']", Outcome.NOT_APPLICABLE, None),
+        ("[tests/fixtures/]", Outcome.FAIL, "(1 of 2 location(s) accepted under tests/fixtures/"),
+    ],
+    ids=["covers-all", "two-patterns", "covers-some"],
+)
+def test_an_annotation_limited_to_paths_sets_aside_only_what_it_covers(
+    tmp_path: Path, paths: str, outcome: Outcome, detail: str | None
+) -> None:
+    files: dict[str, str | bytes] = {
+        "tests/fixtures/a.pkl": b"\x80\x04.",
+        ".mlmaturity.yaml": (
+            "version: 1\nannotations:\n  - check: no-pickle-artifacts\n    status: accepted\n"
+            f"    reason: synthetic test fixtures\n    paths: {paths}\n"
+        ),
+    }
+    if outcome == Outcome.FAIL:
+        files["models/real.pkl"] = b"\x80\x04."
+    elif "models/" in paths:
+        files["models/real.pkl"] = b"\x80\x04."
+    root = make_git_repo(tmp_path / "r", files)
+    finding = _finding(root, "no-pickle-artifacts")
+    assert finding.outcome == outcome
+    if detail is None:
+        assert finding.annotation == "accepted: synthetic test fixtures"
+        assert finding.original_outcome == Outcome.FAIL
+    else:
+        assert detail in finding.detail and finding.annotation is None
+        assert {loc.path for loc in finding.locations} == {
+            "tests/fixtures/a.pkl",
+            "models/real.pkl",
+        }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import re
+import configparser
+import tomllib
+from dataclasses import dataclass
 
 from mlmaturity.evidence.finding import Location, Verdict, at_path_locations, failed, passed
 from mlmaturity.evidence.registry import check
@@ -29,15 +31,27 @@ MODEL_TEST_WORDS = (
 )  # fmt: skip
 TOOL_CONFIGS = ("pyproject.toml", "setup.cfg", "tox.ini", ".pre-commit-config.yaml")
 TOOL_CONFIG_GLOBS = tuple(f"**/{name}" for name in TOOL_CONFIGS)
+
+
+@dataclass(frozen=True)
+class Tool:
+    """Where a tool's configuration is found: its own files, its table or section name in the
+    shared configuration files, and the ids of its pre-commit hooks."""
+
+    files: tuple[str, ...] = ()
+    section: str = ""
+    hooks: tuple[str, ...] = ()
+
+
 LINTERS = {
-    "ruff": (re.compile(r"^\[tool\.ruff|id:\s*ruff", re.M), ("ruff.toml", ".ruff.toml")),
-    "flake8": (re.compile(r"^\[flake8\]|^\[tool\.flake8|id:\s*flake8", re.M), (".flake8",)),
-    "pylint": (re.compile(r"^\[tool\.pylint|id:\s*pylint", re.M), (".pylintrc", "pylintrc")),
-    "black": (re.compile(r"^\[tool\.black|id:\s*black", re.M), ()),
+    "ruff": Tool(("ruff.toml", ".ruff.toml"), "ruff", ("ruff", "ruff-check", "ruff-format")),
+    "flake8": Tool((".flake8",), "flake8", ("flake8",)),
+    "pylint": Tool((".pylintrc", "pylintrc"), "pylint", ("pylint",)),
+    "black": Tool((), "black", ("black", "black-jupyter")),
 }
 TYPE_CHECKERS = {
-    "mypy": (re.compile(r"^\[tool\.mypy|^\[mypy|id:\s*mypy", re.M), ("mypy.ini", ".mypy.ini")),
-    "pyright": (re.compile(r"^\[tool\.pyright|id:\s*pyright", re.M), ("pyrightconfig.json",)),
+    "mypy": Tool(("mypy.ini", ".mypy.ini"), "mypy", ("mypy",)),
+    "pyright": Tool(("pyrightconfig.json",), "pyright", ("pyright",)),
 }
 
 
@@ -90,16 +104,46 @@ def model_quality_tests_present(repo: Snapshot) -> Verdict:
     return failed("no test asserts a model metric")
 
 
-def _configured(
-    repo: Snapshot, tools: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]
-) -> dict[str, str]:
+def _sections(repo: Snapshot, path: str) -> tuple[set[str], set[str]]:
+    """The tool sections a shared configuration file holds, and its pre-commit hook ids,
+    read with the formats' own parsers (tomllib, configparser, YAML); unreadable: none."""
+    text = repo.text(path) or ""
+    name = path.rpartition("/")[2].lower()
+    if name == "pyproject.toml":
+        try:
+            tools = tomllib.loads(text).get("tool", {})
+        except tomllib.TOMLDecodeError:
+            return set(), set()
+        return (set(tools) if isinstance(tools, dict) else set()), set()
+    if name.endswith((".cfg", ".ini")):
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return set(), set()
+        # [flake8], [mypy], [mypy-pkg.*], [tool:pytest]
+        return {section.removeprefix("tool:").split("-")[0] for section in parser.sections()}, set()
+    hooks = {
+        str(hook.get("id"))
+        for document in repo.yaml_documents(path)
+        if isinstance(document, dict)
+        for entry in document.get("repos") or []
+        if isinstance(entry, dict)
+        for hook in entry.get("hooks") or []
+        if isinstance(hook, dict)
+    }
+    return set(), hooks
+
+
+def _configured(repo: Snapshot, tools: dict[str, Tool]) -> dict[str, str]:
+    """Each configured tool and the first file that configures it."""
     found: dict[str, str] = {}
-    configs = repo.named(*TOOL_CONFIGS)
-    for name, (pattern, files) in tools.items():
-        for path in repo.named(*files):
+    shared = [(path, *_sections(repo, path)) for path in repo.named(*TOOL_CONFIGS)]
+    for name, tool in tools.items():
+        for path in repo.named(*tool.files):
             found.setdefault(name, path)
-        for path in configs:
-            if pattern.search(repo.text(path) or ""):
+        for path, sections, hooks in shared:
+            if tool.section in sections or hooks & set(tool.hooks):
                 found.setdefault(name, path)
     return found
 
