@@ -250,9 +250,7 @@ def test_an_annotation_limited_to_paths_sets_aside_only_what_it_covers(
             f"    reason: synthetic test fixtures\n    paths: {paths}\n"
         ),
     }
-    if outcome == Outcome.FAIL:
-        files["models/real.pkl"] = b"\x80\x04."
-    elif "models/" in paths:
+    if outcome == Outcome.FAIL or "models/" in paths:
         files["models/real.pkl"] = b"\x80\x04."
     root = make_git_repo(tmp_path / "r", files)
     finding = _finding(root, "no-pickle-artifacts")
