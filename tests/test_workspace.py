@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mlmaturity.assess import collect_team
+from mlmaturity.collect import collect_team
 from mlmaturity.errors import InputError
 from mlmaturity.workspace import load_workspace
 from tests.conftest import DATA

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mlmaturity import __version__
-from mlmaturity.collect import collect_team, store_events
+from mlmaturity.collect import collect_teams, store_events
 from mlmaturity.errors import InputError, Problem
 from mlmaturity.evidence.collectors import Collected
 from mlmaturity.model import Model, load_model
@@ -96,10 +96,9 @@ def assess(
     by_team: dict[str, list[Answer]] = defaultdict(list)
     for answer in answers:
         by_team[answer.team].append(answer)
-    teams, gathered = [], []
-    for team in workspace.spec.teams:
-        collected = collect_team(workspace, team)
-        gathered.append(collected)
+    teams = []
+    gathered = collect_teams(workspace)
+    for team, collected in zip(workspace.spec.teams, gathered, strict=True):
         notes = list(collected.notes)
         if not collected.findings and not by_team[team.id]:
             notes.append(

@@ -8,6 +8,7 @@ emptied file or a source no longer listed leaves nothing behind (only tables mar
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mlmaturity.errors import InputError, Problem
 from mlmaturity.events.records import source_name
 from mlmaturity.evidence.annotate import annotate
-from mlmaturity.evidence.collectors import Collected, TeamSources, collect
+from mlmaturity.evidence.collectors import Collected, TeamSources, collect_many
 from mlmaturity.workspace import SourceKind, Team, Workspace, load_workspace
 
 if TYPE_CHECKING:
@@ -25,16 +26,31 @@ ONE_TEAM_KINDS: tuple[SourceKind, ...] = ("deployments", "incidents", "drift", "
 """Event files whose rows belong to the team that lists them: two teams may not list one."""
 
 
+def collect_teams(workspace: Workspace, teams: Sequence[Team] | None = None) -> list[Collected]:
+    """Run each source kind's collector for each team (all of them by default) and gather
+    what they found, one Collected per team; kinds that can are collected for all the teams
+    at once (their repositories are scanned in parallel)."""
+    teams = list(workspace.spec.teams if teams is None else teams)
+    sources, owners = [], []
+    for position, team in enumerate(teams):
+        settings = collection_settings(workspace, team)
+        for kind, entries in workspace.sources(team).items():
+            sources.append(
+                TeamSources(team.id, kind, entries, workspace.root, str(workspace.path), settings)
+            )
+            owners.append(position)
+    gathered = [Collected() for _ in teams]
+    for position, collected in zip(owners, collect_many(sources), strict=True):
+        gathered[position].merge(collected)
+    for team, collected in zip(teams, gathered, strict=True):
+        if team.annotations:
+            collected.findings = [annotate(f, team.annotations) for f in collected.findings]
+    return gathered
+
+
 def collect_team(workspace: Workspace, team: Team) -> Collected:
     """Run each source kind's collector for one team and gather what they found."""
-    gathered = Collected()
-    settings = collection_settings(workspace, team)
-    for kind, entries in workspace.sources(team).items():
-        sources = TeamSources(team.id, kind, entries, workspace.root, str(workspace.path), settings)
-        gathered.merge(collect(sources))
-    if team.annotations:
-        gathered.findings = [annotate(f, team.annotations) for f in gathered.findings]
-    return gathered
+    return collect_teams(workspace, [team])[0]
 
 
 def collection_settings(workspace: Workspace, team: Team) -> dict[str, Any]:
@@ -139,14 +155,7 @@ def _from_sources(stored: pa.Table, sources: set[tuple[str, str]]) -> pa.Table:
 def collect_workspace(path: Path) -> CollectSummary:
     """Collect every team of the workspace at ``path`` and store their events."""
     workspace = load_workspace(path)
-    gathered, problems = [], []
-    for team in workspace.spec.teams:
-        try:
-            gathered.append(collect_team(workspace, team))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    gathered = collect_teams(workspace)
     try:
         stored = store_events(workspace, gathered)
     except OSError as exc:

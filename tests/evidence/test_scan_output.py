@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from tests.conftest import DATA
 from tests.evidence.conftest import make_git_repo
@@ -174,3 +175,32 @@ def test_loading_only_the_repository_checks_finds_them_all() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_every_teams_repositories_are_scanned_together_and_bad_ones_all_named(tmp_path: Path):
+    from mlmaturity.assess import assess
+    from mlmaturity.errors import InputError
+
+    make_git_repo(tmp_path / "tracked", {"train.py": "import mlflow\n"})
+    make_git_repo(tmp_path / "plain", {"train.py": "import sklearn\n"})
+    workspace = tmp_path / "mlmaturity.yaml"
+    teams = "".join(
+        f"  - id: {team}\n    sources:\n      repos: [{repo}]\n"
+        for team, repo in (("a", "tracked"), ("b", "plain"), ("c", "tracked"))
+    )
+    workspace.write_text(f"version: 1\norganization: O\nteams:\n{teams}")
+    result = {
+        team.id: next(f.outcome for f in team.findings if f.check == "experiment-tracking-used")
+        for team in assess(tmp_path).teams
+    }
+    assert result == {"a": "pass", "b": "fail", "c": "pass"}
+
+    workspace.write_text(
+        "version: 1\norganization: O\nteams:\n"
+        "  - id: a\n    sources:\n      repos: [gone-a]\n"
+        "  - id: b\n    sources:\n      repos: [gone-b]\n"
+    )
+    with pytest.raises(InputError) as raised:
+        assess(tmp_path)
+    messages = " ".join(str(p) for p in raised.value.problems)
+    assert "gone-a" in messages and "gone-b" in messages

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlmaturity.errors import InputError, Problem
 from mlmaturity.evidence.finding import Finding
 from mlmaturity.workspace import SourceKind
 
@@ -50,16 +51,24 @@ class Collected:
 
 
 Collector = Callable[[TeamSources], Collected]
+BatchCollector = Callable[[Sequence[TeamSources]], list[Collected]]
+"""Collects several teams' sources of one kind at once (one Collected each, in order)."""
 _COLLECTORS: dict[str, Collector] = {}
+_BATCH: dict[str, BatchCollector] = {}
 
 
-def collector(kind: SourceKind) -> Callable[[Collector], Collector]:
-    """Register the decorated function as the collector for ``kind``."""
+def collector(
+    kind: SourceKind, *, batch: BatchCollector | None = None
+) -> Callable[[Collector], Collector]:
+    """Register the decorated function as the collector for ``kind``; ``batch``, if given,
+    collects every team's sources of that kind at once (repository scans share the cores)."""
 
     def register(function: Collector) -> Collector:
         if kind in _COLLECTORS:
             raise ValueError(f"a collector for '{kind}' is registered twice")
         _COLLECTORS[kind] = function
+        if batch is not None:
+            _BATCH[kind] = batch
         return function
 
     return register
@@ -104,3 +113,31 @@ def collect(sources: TeamSources) -> Collected:
             notes=[f"{sources.kind}: no collector yet; {count} source(s) listed, none read"]
         )
     return run(sources)
+
+
+def collect_many(sources: Sequence[TeamSources]) -> list[Collected]:
+    """collect() for each of ``sources``, in order; a kind with a batch collector runs once
+    for all of its sources."""
+    load_builtin()
+    results: dict[int, Collected] = {}
+    by_kind: dict[str, list[int]] = {}
+    problems: list[Problem] = []  # every team's bad input, reported at once
+    for index, source in enumerate(sources):
+        by_kind.setdefault(source.kind, []).append(index)
+    for kind, indexes in by_kind.items():
+        batch = _BATCH.get(kind)
+        try:
+            if batch is not None:
+                results.update(zip(indexes, batch([sources[i] for i in indexes]), strict=True))
+                continue
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        for i in indexes:
+            try:
+                results[i] = collect(sources[i])
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return [results[i] for i in range(len(sources))]

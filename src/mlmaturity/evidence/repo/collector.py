@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,16 +114,35 @@ def scan_many(
         return [f.result() for f in futures]
 
 
-@collector("repos")
+def collect_repositories_of(teams: Sequence[TeamSources]) -> list[Collected]:
+    """Several teams' repositories, scanned together (a repository two teams list, once)."""
+    listed, problems = [], []
+    for sources in teams:
+        try:
+            listed.append(resolve_repositories(sources))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    unique = list(dict.fromkeys(repo for repositories in listed for repo in repositories))
+    scanned = dict(zip(unique, scan_many(unique), strict=True))
+    gathered = []
+    for sources, repositories in zip(teams, listed, strict=True):
+        collected = Collected()
+        for repo in repositories:
+            result = scanned[repo]
+            collected.findings.extend(result.findings)
+            collected.notes.extend(result.notes)
+            if result.activity:
+                collected.notes.append(f"{result.subject}: {result.activity}")
+            collected.events.setdefault("changes", []).extend(
+                {**change, "team": sources.team, "source": result.subject}
+                for change in result.changes
+            )
+        gathered.append(collected)
+    return gathered
+
+
+@collector("repos", batch=collect_repositories_of)
 def collect_repositories(sources: TeamSources) -> Collected:
-    results = scan_many(resolve_repositories(sources))
-    collected = Collected()
-    for result in results:
-        collected.findings.extend(result.findings)
-        collected.notes.extend(result.notes)
-        if result.activity:
-            collected.notes.append(f"{result.subject}: {result.activity}")
-        collected.events.setdefault("changes", []).extend(
-            {**change, "team": sources.team, "source": result.subject} for change in result.changes
-        )
-    return collected
+    return collect_repositories_of([sources])[0]
