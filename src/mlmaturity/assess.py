@@ -89,7 +89,8 @@ def kpi_snapshot(
 def assess(
     path: Path, *, model_path: Path | None = None, now: datetime | None = None
 ) -> Assessment:
-    """Assess the workspace at ``path`` (a folder or its ``mlmaturity.yaml``)."""
+    """Assess the workspace at ``path`` (a folder or its ``mlmaturity.yaml``) as of ``now``
+    (default: the present): the report's time and the collection time."""
     workspace = load_workspace(path)
     model = load_model(model_path or workspace.model_path, workspace.spec.target_stage)
     answers = load_all_answers(workspace, model)
@@ -97,7 +98,7 @@ def assess(
     for answer in answers:
         by_team[answer.team].append(answer)
     teams = []
-    gathered = collect_teams(workspace)
+    gathered = collect_teams(workspace, now=now)
     for team, collected in zip(workspace.spec.teams, gathered, strict=True):
         notes = list(collected.notes)
         if not collected.findings and not by_team[team.id]:

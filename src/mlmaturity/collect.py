@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,14 +27,21 @@ ONE_TEAM_KINDS: tuple[SourceKind, ...] = ("deployments", "incidents", "drift", "
 """Event files whose rows belong to the team that lists them: two teams may not list one."""
 
 
-def collect_teams(workspace: Workspace, teams: Sequence[Team] | None = None) -> list[Collected]:
+def collect_teams(
+    workspace: Workspace, teams: Sequence[Team] | None = None, *, now: datetime | None = None
+) -> list[Collected]:
     """Run each source kind's collector for each team (all of them by default) and gather
     what they found, one Collected per team; kinds that can are collected for all the teams
-    at once (their repositories are scanned in parallel)."""
+    at once (their repositories are scanned in parallel).
+
+    ``now`` is the collection time (default: the present): registry snapshots are stamped
+    with it and repository history is read for the 90 days before it, so that a workspace
+    can be collected "as of" a date.
+    """
     teams = list(workspace.spec.teams if teams is None else teams)
     sources, owners = [], []
     for position, team in enumerate(teams):
-        settings = collection_settings(workspace, team)
+        settings = collection_settings(workspace, team, now)
         for kind, entries in workspace.sources(team).items():
             sources.append(
                 TeamSources(team.id, kind, entries, workspace.root, str(workspace.path), settings)
@@ -53,7 +61,9 @@ def collect_team(workspace: Workspace, team: Team) -> Collected:
     return collect_teams(workspace, [team])[0]
 
 
-def collection_settings(workspace: Workspace, team: Team) -> dict[str, Any]:
+def collection_settings(
+    workspace: Workspace, team: Team, now: datetime | None = None
+) -> dict[str, Any]:
     """What collectors need to know beyond one team's entries of one kind."""
     cost_files: dict[str, list[str]] = defaultdict(list)
     for other in workspace.spec.teams:
@@ -67,6 +77,7 @@ def collection_settings(workspace: Workspace, team: Team) -> dict[str, Any]:
         "teams": [t.id for t in workspace.spec.teams],
         "cost_files": dict(cost_files),
         "source_kinds": list(workspace.sources(team)),
+        "now": now,
     }
 
 

@@ -86,6 +86,8 @@ def collect_mlflow(sources: TeamSources) -> Collected:
         source = redact_uri(entry)
         try:
             contents = read_store(tracking_uri(entry, sources.base), settings)
+            if sources.settings.get("now") is not None:  # collected "as of" a given time
+                contents.collected_at = sources.settings["now"]
         except StoreError as exc:
             gathered.notes.append(f"mlflow {source}: unavailable: {exc}")
             gathered.unread.append((sources.team, source))  # keep what was stored from it

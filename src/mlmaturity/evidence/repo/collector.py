@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +36,20 @@ class RepositoryResult:
 
 
 def assess_repository(
-    root: Path, subject: str, *, history: bool = True, workers: int = 1
+    root: Path,
+    subject: str,
+    *,
+    history: bool = True,
+    workers: int = 1,
+    now: datetime | None = None,
 ) -> RepositoryResult:
-    """Scan one repository (on ``workers`` processes) and run every repository check on it."""
+    """Scan one repository (on ``workers`` processes) and run every repository check on it;
+    its history is read for the 90 days before ``now`` (default: the present)."""
     pending = start_listing(root)  # git lists the files while the checks load
     checks = registered_checks("repos")
     plan = plan_for(list(checks.values()), [ANNOTATIONS_FILE])
     snapshot = scan_repository(
-        root, subject, plan, history=history, workers=workers, pending=pending
+        root, subject, plan, history=history, workers=workers, pending=pending, now=now
     )
     annotations, problem = load_annotations(
         snapshot.text(ANNOTATIONS_FILE), f"{subject}/{ANNOTATIONS_FILE}"
@@ -96,19 +103,19 @@ def resolve_repositories(sources: TeamSources) -> list[tuple[Path, str]]:
 
 
 def scan_many(
-    repositories: list[tuple[Path, str]], *, history: bool = True
+    repositories: list[tuple[Path, str]], *, history: bool = True, now: datetime | None = None
 ) -> list[RepositoryResult]:
-    """Scan repositories in parallel, one process each, on all cores."""
+    """Scan repositories in parallel, one process each, on all cores (history up to ``now``)."""
     cores = os.cpu_count() or 1
     if len(repositories) <= 1:
         return [
-            assess_repository(root, subject, history=history, workers=cores)
+            assess_repository(root, subject, history=history, workers=cores, now=now)
             for root, subject in repositories
         ]
     workers = min(len(repositories), cores)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [
-            pool.submit(assess_repository, root, subject, history=history)
+            pool.submit(assess_repository, root, subject, history=history, now=now)
             for root, subject in repositories
         ]
         return [f.result() for f in futures]
@@ -125,7 +132,8 @@ def collect_repositories_of(teams: Sequence[TeamSources]) -> list[Collected]:
     if problems:
         raise InputError(problems)
     unique = list(dict.fromkeys(repo for repositories in listed for repo in repositories))
-    scanned = dict(zip(unique, scan_many(unique), strict=True))
+    now = next((s.settings.get("now") for s in teams), None)  # one collection, one time
+    scanned = dict(zip(unique, scan_many(unique, now=now), strict=True))
     gathered = []
     for sources, repositories in zip(teams, listed, strict=True):
         collected = Collected()

@@ -32,8 +32,10 @@ class History:
 
 
 def read_history(root: Path, now: datetime | None = None) -> History | None:
-    """Commits of the last 90 days on the current branch; None when git cannot tell."""
+    """Commits of the 90 days before ``now`` (default: the present) on the current branch;
+    None when git cannot tell. With ``now`` given, later commits are left out too."""
     since = (now or datetime.now(UTC)) - timedelta(days=WINDOW_DAYS)
+    until = [f"--until={now.isoformat()}"] if now is not None else []
     try:
         out = run_git(
             root,
@@ -45,6 +47,7 @@ def read_history(root: Path, now: datetime | None = None) -> History | None:
             "mailmap.blob=",
             "log",
             f"--since={since.isoformat()}",
+            *until,
             f"--max-count={MAX_COMMITS}",
             "--no-show-signature",
             "--format=%H%x1f%at%x1f%aE",

@@ -8,6 +8,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +73,12 @@ def scan_repository(
     history: bool = True,
     workers: int = 1,
     pending: Callable[[], Listing] | None = None,
+    now: datetime | None = None,
 ) -> Snapshot:
     """Read and search every file once; large repositories are split across ``workers`` processes.
 
-    ``pending``: a listing already started (start_listing), so that git ran meanwhile.
+    ``pending``: a listing already started (start_listing), so that git ran meanwhile;
+    ``now``: the time the history window ends (default: the present).
     """
     listing = (pending or start_listing(root))()
     snapshot = Snapshot(name=name, root=root, files=listing.files, skipped=list(listing.skipped))
@@ -110,7 +113,7 @@ def scan_repository(
     snapshot.python_facts = facts
     snapshot.unparsed = failed
     if history and listing.is_git:
-        snapshot.history = read_history(root)
+        snapshot.history = read_history(root, now)
     return snapshot
 
 
