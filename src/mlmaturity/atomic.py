@@ -16,6 +16,11 @@ def new_file_mode() -> int:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically (see ``write_bytes_atomic``)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename it over.
 
     A symlink is written through (its target is replaced); anything but a regular file
@@ -33,8 +38,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).chmod(mode)

@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
+
+    from mlmaturity.scoring import Assessment
 
 
 class Exit(IntEnum):
@@ -32,6 +36,8 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     sarif = "sarif"
+    html = "html"
+    pdf = "pdf"
 
 
 class Role(StrEnum):
@@ -96,15 +102,18 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
 
 
-def _write_or_print(text: str, output: Path | None) -> None:
+def _write_or_print(text: str | bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         return
-    from mlmaturity.atomic import write_text_atomic
+    from mlmaturity.atomic import write_bytes_atomic
     from mlmaturity.errors import InputError
 
     try:
-        write_text_atomic(output, text)
+        write_bytes_atomic(output, text if isinstance(text, bytes) else text.encode())
     except OSError as exc:
         raise InputError.single(output, f"cannot be written: {exc.strerror}") from None
     _console(stderr=True).print(f"wrote {output}")
@@ -171,12 +180,36 @@ def assess(
     against the maturity model and prints (or writes) the result.
     """
     from mlmaturity.assess import assess as run
-    from mlmaturity.report import render
+    from mlmaturity.errors import InputError
+    from mlmaturity.report import formats, render
 
-    assessment = run(workspace, model_path=model)
     chosen = _format_for(output, format)
+    drawn_over_time = chosen in (Format.html, Format.pdf)
+    if output is None and formats()[chosen.value].binary:
+        hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
+        raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
+    assessment = run(workspace, model_path=model)
+    history = _stored_history(workspace, assessment) if drawn_over_time else ()
     color = chosen is Format.text and _use_color(output)
-    _write_or_print(render(assessment, chosen.value, color=color), output)
+    _write_or_print(render(assessment, chosen.value, color=color, history=history), output)
+
+
+def _stored_history(workspace: Path, current: Assessment) -> Sequence[Assessment]:
+    """The workspace's stored assessments before ``current``, oldest first (for trends);
+    none while the workspace has no history store."""
+    import importlib
+    from datetime import datetime
+
+    try:
+        store = importlib.import_module("mlmaturity.store")
+    except ImportError:  # a build without the history store
+        return ()
+    from mlmaturity.workspace import load_workspace
+
+    before = datetime.fromisoformat(current.generated_at)
+    with store.HistoryStore.for_workspace(load_workspace(workspace)) as history:
+        stored: Sequence[Assessment] = history.assessments(before=before)
+    return stored
 
 
 @app.command()

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mlmaturity.model.stages import stage_label
+from mlmaturity.report.provenance import (
+    BarrierView,
+    EvidenceGroup,
+    Provenance,
+    TeamConflict,
+    TeamMisalignment,
+    misalignments,
+)
+from mlmaturity.report.trends import Trends, build_trends
 from mlmaturity.scoring import Assessment, TeamAssessment
 from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult, KpiResult
 
@@ -54,11 +64,15 @@ class KpiRow:
     note: str
 
 
+def kpi_number(value: float) -> str:
+    """Three significant digits, or thousands grouped: ``0.932``, ``1,294``."""
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
 def kpi_value_text(kpi: KpiResult) -> str:
     if kpi.value is None:
         return "n/a"
-    value = f"{kpi.value:.3g}" if abs(kpi.value) < 1000 else f"{kpi.value:,.0f}"
-    return value + (f" ({kpi.band})" if kpi.band else "")
+    return kpi_number(kpi.value) + (f" ({kpi.band})" if kpi.band else "")
 
 
 def kpi_table(kpis: list[KpiResult]) -> tuple[list[str], list[KpiRow]]:
@@ -97,6 +111,15 @@ class ReportContext:
     kpi_periods: list[str]
     kpi_rows: list[KpiRow]
     teams: list[TeamView] = field(default_factory=list)
+    assessed_on: str = ""
+    """The assessment's day, YYYY-MM-DD."""
+    barrier_views: list[BarrierView] = field(default_factory=list)
+    """The organization's barriers (those with a shortfall) with their failing criteria's evidence."""
+    conflicts: list[TeamConflict] = field(default_factory=list)
+    misalignments: list[TeamMisalignment] = field(default_factory=list)
+    evidence: list[EvidenceGroup] = field(default_factory=list)
+    """Every team's findings, failures first, each with its appendix anchor."""
+    trends: Trends | None = None
 
 
 def _team_view(team: TeamAssessment) -> TeamView:
@@ -116,7 +139,8 @@ def _team_view(team: TeamAssessment) -> TeamView:
     )
 
 
-def build_context(assessment: Assessment) -> ReportContext:
+def build_context(assessment: Assessment, history: Sequence[Assessment] = ()) -> ReportContext:
+    """The context of ``assessment``; ``history`` (earlier assessments, oldest first) feeds trends."""
     org = assessment.organization
     names = {t.id: t.name for t in assessment.teams}
     team_capabilities = {t.id: {c.id: c for c in t.capabilities} for t in assessment.teams}
@@ -138,6 +162,8 @@ def build_context(assessment: Assessment) -> ReportContext:
             )
         )
     org_periods, org_rows = kpi_table(org.kpis)
+    provenance = Provenance(assessment)
+    barriers = [b for b in org.barriers if b.severity]
     return ReportContext(
         assessment=assessment,
         organization_stage=stage_label(org.stage),
@@ -145,8 +171,14 @@ def build_context(assessment: Assessment) -> ReportContext:
         organization_confidence=percent(org.confidence),
         dimension_names={d.id: d.name for d in org.dimensions},
         heatmap=heatmap,
-        barriers=[b for b in org.barriers if b.severity],
+        barriers=barriers,
         kpi_periods=org_periods,
         kpi_rows=org_rows,
         teams=[_team_view(t) for t in assessment.teams],
+        assessed_on=assessment.generated_at[:10],
+        barrier_views=[provenance.barrier(b) for b in barriers],
+        conflicts=provenance.conflicts(),
+        misalignments=misalignments(assessment.teams),
+        evidence=provenance.groups,
+        trends=build_trends(assessment, history),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from mlmaturity.report.registry import report_format
@@ -9,7 +10,9 @@ from mlmaturity.scoring import Assessment
 
 
 @report_format("json", suffix=".json", description="Machine-readable, versioned; see docs/schema/")
-def render_json(assessment: Assessment, color: bool = False) -> str:
+def render_json(
+    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+) -> str:
     return assessment.model_dump_json(indent=2) + "\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -41,6 +42,8 @@ def _environment() -> Environment:
 
 
 @report_format("markdown", suffix=".md", description="For pull requests and wikis")
-def render_markdown(assessment: Assessment, color: bool = False) -> str:
+def render_markdown(
+    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+) -> str:
     template = _environment().get_template("report.md.j2")
     return template.render(ctx=build_context(assessment))

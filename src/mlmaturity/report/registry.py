@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from mlmaturity.scoring import Assessment
 
-Renderer = Callable[[Assessment, bool], str]
+
+class Renderer(Protocol):
+    """``(assessment, color, history=earlier assessments, oldest first) -> text or bytes``."""
+
+    def __call__(
+        self, assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    ) -> str | bytes: ...
 
 
 @dataclass(frozen=True)
@@ -18,18 +26,23 @@ class ReportFormat:
     suffix: str
     description: str
     render: Renderer
+    binary: bool = False
+    """A binary format (PDF) is written to a file, never printed to a terminal."""
 
 
 _FORMATS: dict[str, ReportFormat] = {}
+R = TypeVar("R", bound=Renderer)
 
 
-def report_format(name: str, *, suffix: str, description: str) -> Callable[[Renderer], Renderer]:
-    """Register a renderer ``(assessment, color) -> text`` under ``name``."""
+def report_format(
+    name: str, *, suffix: str, description: str, binary: bool = False
+) -> Callable[[R], R]:
+    """Register a renderer under ``name``; ``binary`` ones return bytes."""
 
-    def register(render: Renderer) -> Renderer:
+    def register(render: R) -> R:
         if name in _FORMATS:
             raise ValueError(f"report format '{name}' is registered twice")
-        _FORMATS[name] = ReportFormat(name, suffix, description, render)
+        _FORMATS[name] = ReportFormat(name, suffix, description, render, binary)
         return render
 
     return register
@@ -43,8 +56,38 @@ def formats() -> dict[str, ReportFormat]:
     return dict(_FORMATS)
 
 
-def render(assessment: Assessment, name: str, *, color: bool = False) -> str:
+def render(
+    assessment: Assessment,
+    name: str,
+    *,
+    color: bool = False,
+    history: Sequence[Assessment] = (),
+) -> str | bytes:
+    """Render ``assessment`` as format ``name``; ``history`` is the workspace's earlier
+    assessments, oldest first, without ``assessment`` itself (the HTML and PDF draw trends)."""
     available = formats()
     if name not in available:
         raise KeyError(f"unknown report format '{name}'; known: {', '.join(sorted(available))}")
-    return available[name].render(assessment, color)
+    return available[name].render(assessment, color, history=history)
+
+
+def write_report(
+    assessment: Assessment,
+    path: Path,
+    name: str | None = None,
+    *,
+    history: Sequence[Assessment] = (),
+) -> ReportFormat:
+    """Render and write atomically; the format is ``name``, else the one of ``path``'s suffix."""
+    from mlmaturity.atomic import write_bytes_atomic
+
+    available = formats()
+    if name is None:
+        by_suffix = {f.suffix: f.name for f in available.values()}
+        suffix = path.suffix.lower()
+        if suffix not in by_suffix:
+            raise KeyError(f"no report format writes '{suffix}' files")
+        name = by_suffix[suffix]
+    rendered = render(assessment, name, history=history)
+    write_bytes_atomic(path, rendered if isinstance(rendered, bytes) else rendered.encode())
+    return available[name]

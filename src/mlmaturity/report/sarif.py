@@ -20,7 +20,7 @@ import hashlib
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -286,7 +286,9 @@ def sarif_text(log: dict[str, Any]) -> str:
 
 
 @report_format("sarif", suffix=".sarif", description="Findings for code scanning (SARIF 2.1.0)")
-def render_sarif(assessment: Assessment, color: bool = False) -> str:
+def render_sarif(
+    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+) -> str:
     by_subject: dict[str, dict[str, Finding]] = {}
     for team in assessment.teams:
         for finding in team.findings:  # two teams may list one repository: each finding once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -140,7 +141,9 @@ def _team(view: TeamView) -> RenderableType:
 
 
 @report_format("text", suffix=".txt", description="A summary for the terminal")
-def render_text(assessment: Assessment, color: bool = False) -> str:
+def render_text(
+    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+) -> str:
     """Colour means a terminal: then the text fits its width; otherwise it is WIDTH wide."""
     ctx = build_context(assessment)
     width = shutil.get_terminal_size((WIDTH, 24)).columns if color else WIDTH

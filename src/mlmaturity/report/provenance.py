@@ -1,0 +1,172 @@
+"""What each conclusion rests on: the findings and answers behind criteria, barriers and
+conflicts, and the evidence appendix they point into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.scoring import Assessment, TeamAssessment
+from mlmaturity.scoring.result import (
+    BarrierResult,
+    Conflict,
+    CriterionResult,
+    Status,
+    SurveyBasis,
+)
+from mlmaturity.survey.consensus import Misalignment
+
+_ORDER = {
+    Outcome.FAIL: 0,
+    Outcome.ERROR: 1,
+    Outcome.INCONCLUSIVE: 2,
+    Outcome.PASS: 3,
+    Outcome.NOT_APPLICABLE: 4,
+}
+_SUPPORTS = {Status.MET: {Outcome.PASS}, Status.UNMET: {Outcome.FAIL, Outcome.ERROR}}
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A finding and its place (an HTML id) in the evidence appendix."""
+
+    anchor: str
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class CriterionEvidence:
+    """One team's verdict on one criterion and what decided it."""
+
+    team: str
+    status: Status
+    decided_by: str | None
+    findings: list[EvidenceRef]
+    """The findings that agree with the evidence's verdict (failing ones for an unmet criterion)."""
+    survey: list[SurveyBasis]
+
+
+@dataclass(frozen=True)
+class FailingCriterion:
+    id: str
+    statement: str
+    capability_name: str
+    level: int
+    teams: list[CriterionEvidence | None]
+    """Every team's verdict, in the assessment's team order (None: the team's model lacks it)."""
+
+
+@dataclass(frozen=True)
+class BarrierView:
+    barrier: BarrierResult
+    criteria: list[FailingCriterion]
+
+
+@dataclass(frozen=True)
+class TeamConflict:
+    team: str
+    conflict: Conflict
+    evidence: CriterionEvidence
+
+
+@dataclass(frozen=True)
+class TeamMisalignment:
+    team: str
+    misalignment: Misalignment
+    comments: list[str]
+    """What respondents wrote beside their answers to the question (question scope only)."""
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    team: str
+    findings: list[EvidenceRef]
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    return finding.check, finding.subject, finding.detail
+
+
+class Provenance:
+    """Criteria and findings of every team, indexed once for the report's cross references."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        self.criteria: list[dict[str, CriterionResult]] = [
+            {c.id: c for cap in t.capabilities for c in cap.criteria} for t in assessment.teams
+        ]
+        self.groups: list[EvidenceGroup] = []
+        self._anchors: list[dict[tuple[str, str, str], str]] = []
+        for index, team in enumerate(assessment.teams):
+            ordered = sorted(team.findings, key=lambda f: (_ORDER[f.outcome], f.check, f.subject))
+            refs = [EvidenceRef(f"ev-{index}-{n}", f) for n, f in enumerate(ordered, 1)]
+            self.groups.append(EvidenceGroup(team.name, refs))
+            anchors: dict[tuple[str, str, str], str] = {}
+            for ref in refs:
+                anchors.setdefault(_key(ref.finding), ref.anchor)
+            self._anchors.append(anchors)
+
+    def evidence(self, index: int, criterion: CriterionResult) -> CriterionEvidence:
+        team = self.assessment.teams[index]
+        wanted = _SUPPORTS.get(criterion.evidence) if criterion.evidence else None
+        findings = [
+            EvidenceRef(self._anchors[index].get(_key(f), ""), f)
+            for f in criterion.findings
+            if wanted is None or f.outcome in wanted
+        ]
+        return CriterionEvidence(
+            team=team.name,
+            status=criterion.status,
+            decided_by=criterion.decided_by,
+            findings=findings,
+            survey=list(criterion.answers),
+        )
+
+    def barrier(self, barrier: BarrierResult) -> BarrierView:
+        """The barrier with each failing criterion and every team's verdict on it."""
+        criteria = []
+        for criterion_id in barrier.failing_criteria:
+            verdicts: list[CriterionEvidence | None] = []
+            first: CriterionResult | None = None
+            for index, by_id in enumerate(self.criteria):
+                result = by_id.get(criterion_id)
+                first = first or result
+                verdicts.append(None if result is None else self.evidence(index, result))
+            if first is not None:
+                name = self._capability_name(first.capability)
+                criteria.append(
+                    FailingCriterion(first.id, first.statement, name, first.level, verdicts)
+                )
+        unmet = {Status.UNMET, Status.INCONCLUSIVE}
+        criteria.sort(
+            key=lambda c: (
+                c.level,
+                -sum(v is not None and v.status in unmet for v in c.teams),
+                c.id,
+            )
+        )
+        return BarrierView(barrier, criteria)
+
+    def conflicts(self) -> list[TeamConflict]:
+        return [
+            TeamConflict(team.name, c, self.evidence(index, self.criteria[index][c.criterion]))
+            for index, team in enumerate(self.assessment.teams)
+            for c in team.conflicts
+        ]
+
+    def _capability_name(self, capability: str) -> str:
+        names = {c.id: c.name for c in self.assessment.organization.capabilities}
+        return names.get(capability, capability)
+
+
+def misalignments(teams: list[TeamAssessment]) -> list[TeamMisalignment]:
+    """Every team's disagreements, widest first, with the comments given on the question."""
+    found = []
+    for team in teams:
+        comments = {q.question: q.comments for q in team.consensus}
+        for m in team.misalignments:
+            said = comments.get(m.subject, []) if m.scope == "question" else []
+            found.append(TeamMisalignment(team.name, m, list(said)))
+    return sorted(
+        found, key=lambda t: (t.misalignment.scope != "capability", -t.misalignment.spread)
+    )
