@@ -143,6 +143,43 @@ def init(
     _console(stderr=True).print(f"wrote {path}; edit it, then run: mlmaturity assess {directory}")
 
 
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Argument(help="Where to build it (a new or empty folder, or a previous demo).")
+    ] = Path("mlmaturity-demo"),
+    force: Annotated[
+        bool, typer.Option(help="Build in a folder holding other files (replacing the demo's).")
+    ] = False,
+    seed: Annotated[
+        int | None, typer.Option(help="The seed of every random choice [default: 2026].")
+    ] = None,
+) -> None:
+    """Build a demo organization and assess it over four quarters.
+
+    Three teams (notebooks only, tracked by hand, automated) with real git repositories,
+    MLflow stores written with the MLflow client, event files and survey answers, evolving
+    through 2026; each quarter is assessed as of its last day and recorded with the quarter
+    as milestone. The reports go to DIR/reports/. Needs: pip install 'mlmaturity[demo]'.
+    """
+    from mlmaturity.demo.build import build_demo, next_commands
+    from mlmaturity.demo.plan import DEFAULT_SEED
+
+    stderr = _console(stderr=True)
+    result = build_demo(
+        directory,
+        seed=DEFAULT_SEED if seed is None else seed,
+        force=force,
+        progress=lambda line: stderr.print(line, soft_wrap=True),
+    )
+    lines = [f"built and assessed in {result.seconds:.0f} s; the reports:"]
+    lines += [f"  {path}" for path in result.reports.values()]
+    lines += ["try next:", *(f"  {command}" for command in next_commands(directory))]
+    console = _console()
+    for line in lines:
+        console.print(line, soft_wrap=True)
+
+
 def _use_color(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
