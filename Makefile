@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUNTIME := $(VENV)/.installed
-DEMO_OUT ?= reports
+# Where `make demo` builds the demo organization (`mlmaturity demo`).
+DEMO_DIR ?= mlmaturity-demo
+DEMO := $(VENV)/.installed-demo
 # Debian packages the tests need: Chromium for the browser tests (driven by Playwright, which
 # never downloads a browser of its own), Pango, HarfBuzz and a font for the PDF (WeasyPrint).
 SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
@@ -41,13 +43,14 @@ system-packages:
 screenshot: $(STAMP)
 	$(BIN)/python -m tests.report.screenshot $(REPORT) docs/images/report.png
 
-## demo: install, assess the bundled example organization, write the reports to $(DEMO_OUT)/
-demo: $(RUNTIME)
-	$(BIN)/mlmaturity collect examples/acme
-	$(BIN)/mlmaturity kpi examples/acme --since 2026-06-01 --until 2026-11-30
-	$(BIN)/mlmaturity assess examples/acme
-	$(BIN)/mlmaturity assess examples/acme --format markdown --output $(DEMO_OUT)/acme.md
-	$(BIN)/mlmaturity assess examples/acme --format json --output $(DEMO_OUT)/acme.json
+$(DEMO): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[demo]'
+	touch $@ $(RUNTIME)
+
+## demo: install (with the MLflow client), build the demo organization in $(DEMO_DIR)/,
+## assess it over four quarters and write its reports to $(DEMO_DIR)/reports/
+demo: $(DEMO)
+	$(BIN)/mlmaturity demo $(DEMO_DIR)
 
 ## test: lint, type-check and run the whole test suite
 test: lint typecheck pytest
@@ -71,4 +74,4 @@ docs: $(STAMP)
 	$(BIN)/python -m mlmaturity.docgen docs
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
