@@ -186,6 +186,12 @@ class WorkspaceFile(_Strict):
     spark: SparkSettings = Field(
         default=SparkSettings(), description="The Spark session, when engine is spark."
     )
+    store: str | None = Field(
+        default=None,
+        description="Where assessments are recorded: a SQLAlchemy URL (sqlite:///history.db, "
+        "postgresql+psycopg://user@host/db, mysql+pymysql://user@host/db); a relative SQLite "
+        "path starts from this file's folder. Default: .mlmaturity/history.db beside this file.",
+    )
     teams: Annotated[list[Team], Field(min_length=1)]
 
 
@@ -250,6 +256,13 @@ def load_workspace(path: Path) -> Workspace:
         if not workspace.resolve(entry).is_file():
             hint = "paths are relative to the workspace file"
             problems.append(problem(where, f"file not found: {entry}", hint))
+    if spec.store is not None:
+        from mlmaturity.dburl import UrlProblem, parse_store_url
+
+        try:
+            parse_store_url(spec.store)
+        except UrlProblem as bad:
+            problems.append(problem(("store",), bad.message, bad.hint))
     if problems:
         raise InputError(problems)
     return workspace

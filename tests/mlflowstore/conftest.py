@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.mlflowstore.stores import populate
+from tests.servers import create_or_skip, server_database
 
 SERVERS = {
     "postgresql": (
@@ -56,43 +57,14 @@ def sqlite_store(sqlite_template: Store, tmp_path: Path) -> Store:
     return Store(uri, uri, sqlite_template.runs, copy)
 
 
-def _server_database(backend: str, name: str, *, create: bool = True) -> None:
-    """Drop database ``name`` on the local server of ``backend``, and create it afresh."""
-    if backend == "postgresql":
-        import psycopg
-
-        with psycopg.connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True, connect_timeout=5
-        ) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if create:
-                connection.execute(f'CREATE DATABASE "{name}"')
-    else:
-        import pymysql
-
-        connection = pymysql.connect(
-            host="127.0.0.1", port=3306, user="root", password="", connect_timeout=5
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-            if create:
-                cursor.execute(f"CREATE DATABASE `{name}`")
-        connection.close()
-
-
 @pytest.fixture(scope="session", params=sorted(SERVERS))
 def server_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Store]:
     backend = request.param
     name = f"mlm_mlflow_{os.getpid()}"
-    try:
-        _server_database(backend, name)
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"no {backend} server on 127.0.0.1: {exc}")
+    create_or_skip(backend, name)
     client_uri, uri = (pattern.format(db=name) for pattern in SERVERS[backend])
     runs = populate(client_uri, tmp_path_factory.mktemp(f"{backend}-artifacts"))
     yield Store(uri, client_uri, runs)
-    _server_database(backend, name, create=False)
+    server_database(backend, name, create=False)

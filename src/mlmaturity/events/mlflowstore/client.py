@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from mlmaturity.dburl import redact
 from mlmaturity.events.mlflowstore.records import (
     DATASET_CONTEXT_TAG,
     LOG_MODEL_HISTORY_TAG,
@@ -22,7 +23,7 @@ from mlmaturity.events.mlflowstore.records import (
     version_order,
 )
 from mlmaturity.events.mlflowstore.signatures import history_has_signature, mlmodel_has_signature
-from mlmaturity.events.mlflowstore.sql import StoreError, metric_name_regex, redact, redact_uri
+from mlmaturity.events.mlflowstore.sql import StoreError, metric_name_regex, redact_uri
 
 PAGE_SIZE = 1000
 HTTP_SETTINGS = {

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote
 
+from mlmaturity.dburl import redact
 from mlmaturity.events.mlflowstore.records import (
     DATASET_CONTEXT_TAG,
     LOG_MODEL_HISTORY_TAG,
@@ -58,27 +59,6 @@ class StoreError(Exception):
 
 def is_sql_uri(uri: str) -> bool:
     return uri.split(":", 1)[0].split("+", 1)[0].lower() in SQL_SCHEMES
-
-
-SECRET_QUERY_KEYS = ("password", "sslpassword", "passwd", "token", "access_token")
-
-
-def secrets_of(uri: str) -> list[str]:
-    """The passwords a URI carries (in its user part or its query), to be kept out of output."""
-    try:
-        parts = urlsplit(uri)
-        found = [parts.password] if parts.password else []
-        found += [v for k, v in parse_qsl(parts.query) if k.lower() in SECRET_QUERY_KEYS and v]
-    except ValueError:
-        return []
-    return found
-
-
-def redact(text: str, uri: str) -> str:
-    """``text`` with every password of ``uri`` replaced (messages quote URIs back at us)."""
-    for secret in secrets_of(uri):
-        text = text.replace(secret, "***")
-    return text
 
 
 def redact_uri(uri: str) -> str:
