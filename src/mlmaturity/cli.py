@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mlmaturity.scoring import Assessment
+    from mlmaturity.store import HistoryStore
 
 
 class Exit(IntEnum):
@@ -63,6 +64,17 @@ class Period(StrEnum):
 class KpiFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class HistoryFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
 
 
 class SchemaName(StrEnum):
@@ -197,6 +209,51 @@ def _format_for(output: Path | None, given: Format | None) -> Format:
     return Format.text
 
 
+def _history_store(workspace: Path, milestone: str | None, *, record: bool) -> HistoryStore | None:
+    """Where `assess` records (None with --no-history); a milestone already taken is refused
+    before anything is assessed."""
+    from mlmaturity.errors import InputError
+
+    if not record:
+        if milestone is not None:
+            raise InputError.single("--milestone", "cannot be used with --no-history")
+        return None
+    from mlmaturity.store import HistoryStore
+    from mlmaturity.workspace import load_workspace
+
+    store = HistoryStore.for_workspace(load_workspace(workspace))
+    if milestone is not None:
+        store.check_milestone_free(milestone)
+    return store
+
+
+def _record(
+    workspace: Path,
+    assessment: Assessment,
+    store: HistoryStore,
+    *,
+    milestone: str | None,
+    model: Path | None,
+) -> None:
+    from dataclasses import replace
+
+    from mlmaturity.errors import InputError
+    from mlmaturity.store import record_assessment
+
+    try:
+        entry = record_assessment(
+            workspace, assessment, milestone=milestone, model_path=model, store=store
+        )
+    except InputError as exc:
+        not_recorded = [
+            replace(p, message=f"the assessment was not recorded: {p.message}")
+            for p in exc.problems
+        ]
+        raise InputError(not_recorded) from None
+    named = f" ({entry.milestone})" if entry.milestone else ""
+    _console(stderr=True).print(f"recorded as #{entry.id}{named} in {store.name}")
+
+
 @app.command()
 def assess(
     workspace: WorkspaceArg = Path(),
@@ -210,11 +267,20 @@ def assess(
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
     model: ModelOption = None,
+    milestone: Annotated[
+        str | None,
+        typer.Option(help='Record the assessment under this name (e.g. "2026-Q3"); once per name.'),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--history/--no-history", help="Record the assessment in the history.")
+    ] = True,
 ) -> None:
     """Assess every team and the organization.
 
     Collects evidence from each team's sources, reads the survey answers, scores them
-    against the maturity model and prints (or writes) the result.
+    against the maturity model and prints (or writes) the result. The assessment is then
+    recorded in the workspace's history (see `mlmaturity history`); a store that cannot
+    record it is an error (exit 2) after the report.
     """
     from mlmaturity.assess import assess as run
     from mlmaturity.errors import InputError
@@ -225,10 +291,13 @@ def assess(
     if output is None and formats()[chosen.value].binary:
         hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
         raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
+    store = _history_store(workspace, milestone, record=record)
     assessment = run(workspace, model_path=model)
     history = _stored_history(workspace, assessment) if drawn_over_time else ()
     color = chosen is Format.text and _use_color(output)
     _write_or_print(render(assessment, chosen.value, color=color, history=history), output)
+    if store is not None:
+        _record(workspace, assessment, store, milestone=milestone, model=model)
 
 
 def _stored_history(workspace: Path, current: Assessment) -> Sequence[Assessment]:
@@ -405,6 +474,84 @@ def gate(
         )
         raise typer.Exit(Exit.GATE_NOT_MET)
     typer.echo(f"{subject}: gate met (stage {required})")
+
+
+@app.command("history")
+def history_command(
+    workspace: WorkspaceArg = Path(),
+    format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = HistoryFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """List the recorded assessments, oldest first.
+
+    Each with its id, date, milestone, model, workspace digest, and the organization's and
+    every team's stage. `assess` records them (in .mlmaturity/history.db, or the workspace's
+    store:).
+    """
+    from mlmaturity.report.history import history_json, history_text
+    from mlmaturity.store import HistoryStore
+    from mlmaturity.workspace import load_workspace
+
+    with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+        entries = store.entries()
+    if format is HistoryFormat.json:
+        text = history_json(entries, store.name)
+    else:
+        text = history_text(entries, store.name, color=_use_color(output))
+    _write_or_print(text, output)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[
+        str, typer.Argument(help="The earlier assessment: an id, a milestone, latest or previous.")
+    ] = "previous",
+    new: Annotated[str, typer.Argument(help="The later assessment (the same forms).")] = "latest",
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="A workspace folder or its mlmaturity.yaml.")
+    ] = Path(),
+    format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Show what changed between two recorded assessments.
+
+    Stages, dimension scores, capability levels, the criteria that flipped with the findings
+    and answers that decided them before and now, barriers, KPIs (the latest value of each)
+    and evidence-vs-survey conflicts. Without arguments: previous against latest.
+    """
+    from mlmaturity.diff import diff_assessments
+    from mlmaturity.report.diff import diff_json, diff_markdown, diff_text
+    from mlmaturity.store import HistoryStore
+    from mlmaturity.workspace import load_workspace
+
+    with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+        before, after = store.resolve(old), store.resolve(new)
+        changes = diff_assessments(store.load(str(before.id)), store.load(str(after.id)))
+    labels = {
+        side: f"#{entry.id}" + (f" {entry.milestone}" if entry.milestone else "")
+        for side, entry in (("old", before), ("new", after))
+    }
+    changes = changes.model_copy(
+        update={
+            "old": changes.old.model_copy(update={"label": labels["old"]}),
+            "new": changes.new.model_copy(update={"label": labels["new"]}),
+        }
+    )
+    if format is DiffFormat.json:
+        text = diff_json(changes)
+    elif format is DiffFormat.markdown:
+        text = diff_markdown(changes)
+    else:
+        text = diff_text(changes, color=_use_color(output))
+    _write_or_print(text, output)
 
 
 @app.command()

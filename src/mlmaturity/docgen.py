@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("kpi",),
     ("scan",),
     ("gate",),
+    ("history",),
+    ("diff",),
     ("survey",),
     ("checks",),
     ("schema",),
