@@ -27,6 +27,10 @@ target_stage: 3
 answers: []
 #  - answers/platform-team.yaml
 
+# Where every assessment is recorded (see docs/history.md): .mlmaturity/history.db beside
+# this file unless a database is named, e.g. postgresql+psycopg://user@host/db.
+# store: sqlite:///.mlmaturity/history.db
+
 teams:
   - id: my-team            # lower-case letters, digits, '-', '_' and '.'
     name: My team
