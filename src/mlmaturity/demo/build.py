@@ -141,21 +141,16 @@ def _stage(stage: int | None) -> str:
 
 
 def write_reports(root: Path, assessment: Assessment, history: list[Assessment]) -> dict[str, Path]:
-    """The last assessment in every report format there is (HTML once it is registered)."""
-    from mlmaturity.atomic import write_bytes_atomic
-    from mlmaturity.report import formats, render
+    """The last assessment as HTML (with the trends of the ``history`` before it), Markdown
+    and JSON."""
+    from mlmaturity.report.registry import write_report
 
-    available = formats()
     folder = root / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, file in REPORTS:
-        if name not in available:
-            continue
-        path = folder / file
-        rendered = render(assessment, name)
-        write_bytes_atomic(path, rendered if isinstance(rendered, bytes) else rendered.encode())
-        written[name] = path
+        write_report(assessment, folder / file, name, history=history)
+        written[name] = folder / file
     return written
 
 
