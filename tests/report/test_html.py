@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from mlmaturity.report import formats, render
+from mlmaturity.report.context import build_context
 from mlmaturity.report.html import html_document
 from mlmaturity.report.trends import build_trends
 from mlmaturity.scoring import Assessment
@@ -192,3 +193,30 @@ def test_control_characters_in_names_do_not_break_the_svg(hostile_history: list[
     broken = current.model_copy(update={"teams": [team, *current.teams[1:]]})
     for svg in _svgs(html_document(broken)):
         ET.fromstring(svg)
+
+
+def test_each_unmet_criterion_is_shown_once_under_its_most_severe_barrier(
+    acme_history: list[Assessment],
+):
+    ctx = build_context(acme_history[-1], acme_history[:-1])
+    views = ctx.barrier_views
+    shown = [c.id for view in views for c in view.criteria]
+    failing = {c for b in ctx.barriers for c in b.failing_criteria}
+    assert len(shown) == len(set(shown)) and set(shown) == failing
+    for index, view in enumerate(views):
+        assert {c.id for c in view.criteria} | {c.id for c in view.shown_above} == set(
+            view.barrier.failing_criteria
+        )
+        earlier = {c.id for v in views[:index] for c in v.criteria}
+        assert {c.id for c in view.shown_above} <= earlier
+    anchors = {ref.anchor for group in ctx.evidence for ref in group.findings}
+    cited = [
+        ref
+        for view in views
+        for c in view.criteria
+        for verdict in c.teams
+        if verdict is not None and verdict.status.value == "unmet"
+        for ref in verdict.findings
+    ]
+    assert cited and all(ref.anchor in anchors for ref in cited)
+    assert all(ref.finding.outcome.value in ("fail", "error") for ref in cited)

@@ -120,6 +120,7 @@ class ReportContext:
     evidence: list[EvidenceGroup] = field(default_factory=list)
     """Every team's findings, failures first, each with its appendix anchor."""
     trends: Trends | None = None
+    barrier_names: dict[str, str] = field(default_factory=dict)
 
 
 def _team_view(team: TeamAssessment) -> TeamView:
@@ -176,9 +177,10 @@ def build_context(assessment: Assessment, history: Sequence[Assessment] = ()) ->
         kpi_rows=org_rows,
         teams=[_team_view(t) for t in assessment.teams],
         assessed_on=assessment.generated_at[:10],
-        barrier_views=[provenance.barrier(b) for b in barriers],
+        barrier_views=provenance.barriers(barriers),
         conflicts=provenance.conflicts(),
         misalignments=misalignments(assessment.teams),
         evidence=provenance.groups,
         trends=build_trends(assessment, history),
+        barrier_names={b.id: b.name for b in org.barriers},
     )

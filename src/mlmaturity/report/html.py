@@ -32,6 +32,8 @@ from mlmaturity.scoring import Assessment
 
 SHOWN_FINDINGS = 3
 """Findings named per team beside a criterion; the appendix has them all."""
+ROADMAP_DETAILED = 10
+"""Roadmap steps shown with why, barriers, tools and KPI; the rest are listed after them."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def html_document(assessment: Assessment, history: Sequence[Assessment] = ()) ->
         charts=build_charts(ctx),
         css=stylesheet(),
         shown_findings=SHOWN_FINDINGS,
+        roadmap_detailed=ROADMAP_DETAILED,
         kpi_legend=KPI_LEGEND,
     )
 

@@ -3,7 +3,7 @@ conflicts, and the evidence appendix they point into."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlmaturity.evidence.finding import Finding, Outcome
 from mlmaturity.scoring import Assessment, TeamAssessment
@@ -23,7 +23,12 @@ _ORDER = {
     Outcome.PASS: 3,
     Outcome.NOT_APPLICABLE: 4,
 }
-_SUPPORTS = {Status.MET: {Outcome.PASS}, Status.UNMET: {Outcome.FAIL, Outcome.ERROR}}
+_SUPPORTS = {
+    Status.MET: {Outcome.PASS},
+    Status.UNMET: {Outcome.FAIL, Outcome.ERROR},
+    Status.INCONCLUSIVE: {Outcome.INCONCLUSIVE, Outcome.ERROR},
+}
+"""The findings that show what the evidence concluded (none where it concluded nothing)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class CriterionEvidence:
 
 @dataclass(frozen=True)
 class FailingCriterion:
+    anchor: str
+    """Its row's HTML id (under the first barrier that shows it)."""
     id: str
     statement: str
     capability_name: str
@@ -60,6 +67,11 @@ class FailingCriterion:
 class BarrierView:
     barrier: BarrierResult
     criteria: list[FailingCriterion]
+    """The unmet criteria no barrier ranked above this one has shown."""
+    shown_above: list[FailingCriterion]
+    """This barrier's other unmet criteria, shown (with their evidence) under a barrier above."""
+    team_severity: list[tuple[str, float | None]]
+    """Each team's severity of this barrier, in team order."""
 
 
 @dataclass(frozen=True)
@@ -108,11 +120,11 @@ class Provenance:
 
     def evidence(self, index: int, criterion: CriterionResult) -> CriterionEvidence:
         team = self.assessment.teams[index]
-        wanted = _SUPPORTS.get(criterion.evidence) if criterion.evidence else None
+        wanted = _SUPPORTS[criterion.evidence] if criterion.evidence else set()
         findings = [
             EvidenceRef(self._anchors[index].get(_key(f), ""), f)
             for f in criterion.findings
-            if wanted is None or f.outcome in wanted
+            if f.outcome in wanted
         ]
         return CriterionEvidence(
             team=team.name,
@@ -122,8 +134,29 @@ class Provenance:
             survey=list(criterion.answers),
         )
 
-    def barrier(self, barrier: BarrierResult) -> BarrierView:
-        """The barrier with each failing criterion and every team's verdict on it."""
+    def barriers(self, barriers: list[BarrierResult]) -> list[BarrierView]:
+        """The barriers in their order, each criterion shown in full once: under the first
+        (most severe) barrier it holds back, and named under the others."""
+        shown: dict[str, FailingCriterion] = {}
+        views = []
+        for barrier in barriers:
+            new, above = [], []
+            for criterion in self._failing(barrier):
+                if criterion.id in shown:
+                    above.append(shown[criterion.id])
+                else:
+                    criterion = replace(criterion, anchor=f"crit-{len(shown) + 1}")
+                    shown[criterion.id] = criterion
+                    new.append(criterion)
+            severity = [
+                (team.name, next((b.severity for b in team.barriers if b.id == barrier.id), None))
+                for team in self.assessment.teams
+            ]
+            views.append(BarrierView(barrier, new, above, severity))
+        return views
+
+    def _failing(self, barrier: BarrierResult) -> list[FailingCriterion]:
+        """The barrier's failing criteria with every team's verdict on each."""
         criteria = []
         for criterion_id in barrier.failing_criteria:
             verdicts: list[CriterionEvidence | None] = []
@@ -135,7 +168,7 @@ class Provenance:
             if first is not None:
                 name = self._capability_name(first.capability)
                 criteria.append(
-                    FailingCriterion(first.id, first.statement, name, first.level, verdicts)
+                    FailingCriterion("", first.id, first.statement, name, first.level, verdicts)
                 )
         unmet = {Status.UNMET, Status.INCONCLUSIVE}
         criteria.sort(
@@ -145,7 +178,7 @@ class Provenance:
                 c.id,
             )
         )
-        return BarrierView(barrier, criteria)
+        return criteria
 
     def conflicts(self) -> list[TeamConflict]:
         return [
