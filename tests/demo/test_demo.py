@@ -14,6 +14,7 @@ from mlmaturity.demo.build import DemoResult
 from mlmaturity.demo.plan import QUARTERS, TEAMS
 from mlmaturity.model import load_model
 from mlmaturity.workspace import load_workspace
+from tests.test_cli import run
 
 ORDER = ["pricing", "claims", "marketing"]
 """Automated, tracked by hand, notebooks only."""
@@ -97,3 +98,29 @@ def test_repositories_have_the_planned_commits(root: Path, team) -> None:
     for quarter in QUARTERS:  # work in every quarter
         assert any(quarter.start <= d.date() <= quarter.end for d in dates)
     assert _git(repo, "status", "--porcelain") == ""
+
+
+def test_history_has_one_entry_per_quarter(root: Path, demo: DemoResult) -> None:
+    from mlmaturity.store import HistoryStore
+
+    assert demo.recorded
+    with HistoryStore.for_workspace(load_workspace(root)) as store:
+        entries = store.entries()
+        earlier = store.assessments(before=QUARTERS[-1].assessed_at)
+    assert [e.milestone for e in entries] == [q.milestone for q in QUARTERS]
+    assert [e.generated_at for e in entries] == [q.assessed_at for q in QUARTERS]
+    stages = [e.team_stages["pricing"] for e in entries]
+    assert stages == [q.team_stages["pricing"] for q in demo.quarters]
+    assert len({e.workspace_digest for e in entries}) == len(QUARTERS)  # the answers changed
+    assert [a.generated_at for a in earlier] == [q.assessed_at.isoformat() for q in QUARTERS[:-1]]
+
+
+def test_history_and_diff_commands(root: Path) -> None:
+    history = run("history", str(root))
+    assert history.returncode == 0, history.stderr
+    for quarter in QUARTERS:
+        assert quarter.milestone in history.stdout
+    diff = run("diff", "2026-Q3", "2026-Q4", "--workspace", str(root), "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    changes = json.loads(diff.stdout)
+    assert "claims" in json.dumps(changes)

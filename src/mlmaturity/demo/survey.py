@@ -77,7 +77,7 @@ VIEWS: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "ml-testing": (0, 0, 0, 1),
         "model-validation-approval": (1, 1, 1, 2),
         "release-management": (0, 0, 1, 1),
-        "monitoring-incident-response": (0, 0, 1, 0),
+        "monitoring-incident-response": (0, 0, 0, 0),
         "retraining": (1, 1, 1, 1),
         "governance-responsible-ai": (0, 0, 1, 1),
         "cost-management": (0, 0, 1, 1),
