@@ -157,11 +157,12 @@ def write_reports(root: Path, assessment: Assessment, history: list[Assessment])
 
 
 def next_commands(root: Path) -> list[str]:
-    """What to try once the demo is built, with the folder as the user named it."""
+    """What to try once the demo is built, with the folder as the user named it. An
+    assessment made today is dated today, not in the simulated year: it is not recorded."""
     first, last = QUARTERS[-2].milestone, QUARTERS[-1].milestone
     return [
         f"mlmaturity history {root}",
         f"mlmaturity diff {first} {last} --workspace {root}",
-        f"mlmaturity assess {root} -f html -o {root / 'reports' / 'today.html'}",
+        f"mlmaturity assess {root} --no-history -f html -o {root / 'reports' / 'today.html'}",
         f"mlmaturity kpi {root} --since {QUARTERS[0].start} --until {QUARTERS[-1].end} --period quarter",
     ]
