@@ -17,15 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mlmaturity.demo.ci_exports import CiExports
+from mlmaturity.demo.costs import FOCUS_COLUMNS, focus_lines
 from mlmaturity.demo.git import Commit
 from mlmaturity.demo.plan import Quarter, TeamPlan
 from mlmaturity.demo.timeline import Adopted, QuarterTimeline, on
 
 DEPLOYMENT_COLUMNS = ("model", "version", "environment", "at", "kind", "automated", "commit")
-FOCUS_COLUMNS = (
-    "BillingAccountId", "ChargePeriodStart", "ChargePeriodEnd", "ChargeCategory", "ServiceName",
-    "ResourceId", "EffectiveCost", "BilledCost", "BillingCurrency", "Tags",
-)  # fmt: skip
 DRIFT_COLUMNS = (
     "model", "feature", "window_start", "window_end", "statistic", "value", "threshold",
     "drifted", "onset_at", "detected_at",
@@ -35,10 +33,6 @@ DRIFT_FEATURES = ("driver_age", "annual_mileage", "postcode_risk", "vehicle_grou
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
-
-
-def _z(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -62,7 +56,7 @@ class Events:
         self.folder = root / "events"
         self.seed = seed
         self.logs: dict[str, EventLog] = {}
-        self.ci_id = 17_900_000_000
+        self.ci = CiExports()
 
     def add_quarter(
         self,
@@ -88,9 +82,9 @@ class Events:
             ]
         if "monitoring" in adopted:
             self._drift(team, log, quarter, adopted, rng)
-        self._costs(team, log, quarter, adopted, rng)
+        log.costs += focus_lines(team, quarter, adopted, rng)
         self._business(team, log, quarter, adopted, rng)
-        self._ci(team, log, quarter, adopted, timeline, commits, rng)
+        log.ci_runs = self.ci.quarter(team, quarter, adopted, timeline, commits, rng)
 
     def _deployments(
         self,
@@ -187,27 +181,6 @@ class Events:
         name = f"{team.model}.{day:%Y-%m-%d}.evidently.json"
         log.evidently[name] = json.dumps({"metrics": metrics, "tests": []}, indent=1) + "\n"
 
-    def _costs(
-        self,
-        team: TeamPlan,
-        log: EventLog,
-        quarter: Quarter,
-        adopted: Adopted,
-        rng: random.Random,
-    ) -> None:
-        for month in range(3):
-            start = date(quarter.start.year, quarter.start.month + month, 1)
-            end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-            for service, resource, base, tags in _resources(team, adopted):
-                cost = round(base * rng.uniform(0.9, 1.15), 2)
-                log.costs.append(
-                    {"BillingAccountId": _ACCOUNTS[team.id], "ChargePeriodStart": start.isoformat(),
-                     "ChargePeriodEnd": end.isoformat(), "ChargeCategory": "Usage",
-                     "ServiceName": service, "ResourceId": resource, "EffectiveCost": cost,
-                     "BilledCost": cost, "BillingCurrency": "EUR",
-                     "Tags": json.dumps(tags) if tags else ""}
-                )  # fmt: skip
-
     def _business(
         self,
         team: TeamPlan,
@@ -235,57 +208,6 @@ class Events:
                 at = date(quarter.start.year, quarter.start.month + month, 1)
                 log.business.append({"name": "retention campaign uplift", "model": "",
                                      "at": at.isoformat(), "value": round(rng.uniform(1.5, 3.5), 1), "unit": "pp"})  # fmt: skip
-
-    def _ci(
-        self,
-        team: TeamPlan,
-        log: EventLog,
-        quarter: Quarter,
-        adopted: Adopted,
-        timeline: QuarterTimeline,
-        commits: list[Commit],
-        rng: random.Random,
-    ) -> None:
-        if "ci" not in adopted:
-            log.ci_runs = []
-            return
-        recent = [c for c in commits if c.at.date() >= quarter.start and on(adopted, "ci", c.at)]
-        runs: list[dict[str, Any]] = []
-        if team.style == "automated":
-            for commit in recent:
-                for event, branch in (("pull_request", "feature/work"), ("push", "main")):
-                    self.ci_id += rng.randint(500, 4000)
-                    ok = rng.random() > (0.15 if event == "pull_request" else 0.04)
-                    start = commit.at + timedelta(minutes=3)
-                    runs.append(_gh(self.ci_id, "ci", event, branch, commit.sha, start, 9, ok))
-            for run in timeline.runs:
-                if run.ci_run is None:
-                    continue
-                event = {"scheduled": "schedule", "drift": "repository_dispatch"}.get(
-                    run.trigger or "", "workflow_dispatch"
-                )
-                runs.append(
-                    _gh(run.ci_run, "train", event, "main", run.commit or "", run.started, 62, True)
-                )
-                release = run.release
-                if release is not None and release.deployed is not None and release.automated:
-                    self.ci_id += rng.randint(10, 99)
-                    start = release.deployed - timedelta(minutes=30)
-                    sha = run.commit or ""
-                    runs.append(
-                        _gh(self.ci_id, "deploy", "workflow_run", "main", sha, start, 31, True)
-                    )
-        else:
-            for commit in recent:
-                for source in ("merge_request_event", "push"):
-                    self.ci_id += rng.randint(100, 900)
-                    ok = rng.random() > (0.2 if source == "push" else 0.3)
-                    created = commit.at + timedelta(minutes=2 if source == "push" else -90)
-                    runs.append(
-                        _gitlab(self.ci_id, source, commit.sha, created, ok, team.repository)
-                    )
-        runs.sort(key=lambda r: str(r.get("createdAt") or r.get("created_at")), reverse=True)
-        log.ci_runs = runs
 
     def write(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -331,105 +253,9 @@ class Events:
         return found
 
 
-_ACCOUNTS = {"pricing": "4410", "claims": "4420", "marketing": "4430"}
-
-
-def _resources(team: TeamPlan, practices: Adopted) -> list[tuple[str, str, float, dict[str, str]]]:
-    """(service, resource, monthly cost, tags) of a team's cloud account."""
-    if team.id == "pricing":
-        both = {"team": "pricing", "model": team.model}
-        lines = [
-            (
-                "Amazon Elastic Container Service",
-                "arn:aws:ecs:eu-west-2:4410:service/motor-risk-scoring",
-                1850.0,
-                both,
-            ),
-            (
-                "AWS Batch",
-                "arn:aws:batch:eu-west-2:4410:job-queue/motor-risk-training",
-                420.0,
-                both,
-            ),
-            (
-                "Amazon S3",
-                "arn:aws:s3:::northwind-motor-pricing-training",
-                130.0,
-                {"team": "pricing"},
-            ),
-        ]
-        if "feature-store" in practices:
-            lines.append(
-                (
-                    "Amazon DynamoDB",
-                    "arn:aws:dynamodb:eu-west-2:4410:table/feast-online",
-                    260.0,
-                    both,
-                )
-            )
-        return lines
-    if team.id == "claims":
-        vm_tags = (
-            {"team": "claims", "model": team.model} if "card" in practices else {"team": "claims"}
-        )
-        return [
-            ("Amazon EC2", "i-0c1a1m5vm2", 690.0, vm_tags),
-            ("Amazon S3", "arn:aws:s3:::northwind-claims-analytics", 95.0, {"team": "claims"}),
-        ]
-    return [
-        (
-            "Amazon SageMaker",
-            "arn:aws:sagemaker:eu-west-2:4430:notebook-instance/lena-gpu",
-            940.0,
-            {},
-        ),
-        ("Amazon S3", "arn:aws:s3:::northwind-marketing-data", 60.0, {"team": "marketing"}),
-    ]
-
-
 def _csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(out.getvalue())
-
-
-def _gh(
-    run_id: int, workflow: str, event: str, branch: str, sha: str, created: datetime,
-    minutes: int, ok: bool,
-) -> dict[str, Any]:  # fmt: skip
-    """A run as `gh run list --json ...` gives it (a GitHub Actions run of motor-pricing)."""
-    return {
-        "conclusion": "success" if ok else "failure",
-        "createdAt": _z(created),
-        "databaseId": run_id,
-        "event": event,
-        "headBranch": branch,
-        "headSha": sha,
-        "name": workflow,
-        "startedAt": _z(created + timedelta(seconds=12)),
-        "status": "completed",
-        "updatedAt": _z(created + timedelta(minutes=minutes)),
-        "url": f"https://github.com/northwind/motor-pricing/actions/runs/{run_id}",
-        "workflowName": workflow,
-    }
-
-
-def _gitlab(
-    run_id: int, source: str, sha: str, created: datetime, ok: bool, project: str
-) -> dict[str, Any]:
-    return {
-        "id": run_id,
-        "project_id": 2207,
-        "sha": sha,
-        "ref": "main" if source == "push" else "feature/severity",
-        "status": "success" if ok else "failed",
-        "source": source,
-        "created_at": _z(created),
-        "updated_at": _z(created + timedelta(minutes=6)),
-        "web_url": f"https://gitlab.northwind.example/analytics/{project}/-/pipelines/{run_id}",
-        "name": None,
-        "started_at": _z(created + timedelta(seconds=20)),
-        "finished_at": _z(created + timedelta(minutes=6)),
-    }
