@@ -301,21 +301,20 @@ def assess(
 
 
 def _stored_history(workspace: Path, current: Assessment) -> Sequence[Assessment]:
-    """The workspace's stored assessments before ``current``, oldest first (for trends);
-    none while the workspace has no history store."""
-    import importlib
+    """The workspace's recorded assessments before ``current``, oldest first (the trends);
+    a history that cannot be read leaves them out, with a note (recording then says why)."""
     from datetime import datetime
 
-    try:
-        store = importlib.import_module("mlmaturity.store")
-    except ImportError:  # a build without the history store
-        return ()
+    from mlmaturity.store import HistoryStore, StoreError
     from mlmaturity.workspace import load_workspace
 
     before = datetime.fromisoformat(current.generated_at)
-    with store.HistoryStore.for_workspace(load_workspace(workspace)) as history:
-        stored: Sequence[Assessment] = history.assessments(before=before)
-    return stored
+    try:
+        with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+            return store.assessments(before=before)
+    except StoreError as exc:
+        _console(stderr=True).print(f"note: no trends in the report: {exc.problems[0]}")
+        return ()
 
 
 @app.command()
