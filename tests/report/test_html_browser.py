@@ -50,6 +50,13 @@ def browser() -> Iterator[BrowserContext]:
         yield context
 
 
+@pytest.fixture(scope="module")
+def acme_report(acme_history: list[Assessment], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    write_report(acme_history[-1], path, history=acme_history[:-1])
+    return path
+
+
 def _assert_quiet(visit: Visit) -> None:
     assert visit.requests == [visit.url], visit.requests
     assert visit.refused == []
@@ -58,11 +65,9 @@ def _assert_quiet(visit: Visit) -> None:
 
 
 def test_the_report_renders_every_chart_offline_and_saves_a_screenshot(
-    browser: BrowserContext, acme_history: list[Assessment], tmp_path: Path
+    browser: BrowserContext, acme_report: Path, acme_history: list[Assessment], tmp_path: Path
 ):
-    path = tmp_path / "report.html"
-    write_report(acme_history[-1], path, history=acme_history[:-1])
-    visit = open_file(browser, path)
+    visit = open_file(browser, acme_report)
     _assert_quiet(visit)
     charts = visit.page.evaluate(CHARTS)
     ids = {c["id"] for c in charts}
@@ -74,7 +79,7 @@ def test_the_report_renders_every_chart_offline_and_saves_a_screenshot(
         assert chart["role"] == "img" and chart["label"] and chart["title"] == chart["label"]
         assert chart["caption"].strip() and chart["rows"] > 0, chart
     shot = tmp_path / "report.png"
-    screenshot(path, shot, context=browser)  # as `make screenshot` takes the README's
+    screenshot(acme_report, shot, context=browser)  # as `make screenshot` takes the README's
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
     names = visit.page.locator("h1").inner_text()
     assert names == acme_history[-1].organization.name
@@ -82,11 +87,9 @@ def test_the_report_renders_every_chart_offline_and_saves_a_screenshot(
 
 
 def test_the_print_stylesheet_hides_navigation_and_chart_tables(
-    browser: BrowserContext, acme_history: list[Assessment], tmp_path: Path
+    browser: BrowserContext, acme_report: Path
 ):
-    path = tmp_path / "report.html"
-    write_report(acme_history[-1], path, history=acme_history[:-1])
-    visit = open_file(browser, path)
+    visit = open_file(browser, acme_report)
     visit.page.emulate_media(media="print")
     hidden = visit.page.evaluate(
         "() => [getComputedStyle(document.querySelector('nav')).display,"

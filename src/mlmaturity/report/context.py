@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mlmaturity.model.stages import stage_label
@@ -138,6 +138,17 @@ def _team_view(team: TeamAssessment) -> TeamView:
         kpi_periods=periods,
         kpi_rows=rows,
     )
+
+
+def template_filters() -> dict[str, Callable[..., str]]:
+    """The formatting every report template uses (each format adds its own escaping)."""
+    return {
+        "pct": percent,
+        "stage": stage_label,
+        "score": score_text,
+        "level": level_text,
+        "num": number,
+    }
 
 
 def build_context(assessment: Assessment, history: Sequence[Assessment] = ()) -> ReportContext:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from mlmaturity.evidence.repo.collector import RepositoryResult
 
 SCAN_SCHEMA_VERSION = 1
-_ORDER = {
+OUTCOME_ORDER = {
+    # failures first, what was not applicable last
     Outcome.FAIL: 0,
     Outcome.ERROR: 1,
     Outcome.INCONCLUSIVE: 2,
@@ -45,7 +46,7 @@ def _where(finding: Finding) -> str:
 
 
 def _repository(result: RepositoryResult) -> list[RenderableType]:
-    findings = sorted(result.findings, key=lambda f: (_ORDER[f.outcome], f.check))
+    findings = sorted(result.findings, key=lambda f: (OUTCOME_ORDER[f.outcome], f.check))
     counts = {o: sum(f.outcome == o for f in findings) for o in Outcome}
     summary = ", ".join(f"{n} {o.value.replace('_', ' ')}" for o, n in counts.items() if n)
     table = Table(title=Text(f"{result.subject}: {summary}"), title_justify="left")

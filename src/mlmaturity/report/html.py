@@ -16,16 +16,8 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from mlmaturity.model.stages import stage_label
 from mlmaturity.report.charts import Chart
-from mlmaturity.report.context import (
-    ReportContext,
-    build_context,
-    level_text,
-    number,
-    percent,
-    score_text,
-)
+from mlmaturity.report.context import ReportContext, build_context, template_filters
 from mlmaturity.report.registry import report_format
 from mlmaturity.report.trend_charts import KPI_LEGEND
 from mlmaturity.scoring import Assessment
@@ -92,13 +84,9 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(template_filters())
     env.filters.update(
         bidi=bidi,
-        pct=percent,
-        stage=stage_label,
-        score=score_text,
-        level=level_text,
-        num=number,
         long_date=long_date,
         level_class=level_class,
     )

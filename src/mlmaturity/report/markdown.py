@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from mlmaturity.model.stages import stage_label
-from mlmaturity.report.context import build_context, level_text, number, percent, score_text
+from mlmaturity.report.context import build_context, template_filters
 from mlmaturity.report.registry import report_format
 from mlmaturity.scoring import Assessment
 
@@ -29,13 +28,9 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML: every interpolated string goes through `cell`.
     )
+    env.filters.update(template_filters())
     env.filters.update(
         cell=cell,
-        pct=percent,
-        stage=stage_label,
-        score=score_text,
-        level=level_text,
-        num=number,
         month=lambda day: str(day)[:7],
     )
     return env

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.report.findings import OUTCOME_ORDER
 from mlmaturity.scoring import Assessment, TeamAssessment
 from mlmaturity.scoring.result import (
     BarrierResult,
@@ -16,13 +17,6 @@ from mlmaturity.scoring.result import (
 )
 from mlmaturity.survey.consensus import Misalignment
 
-_ORDER = {
-    Outcome.FAIL: 0,
-    Outcome.ERROR: 1,
-    Outcome.INCONCLUSIVE: 2,
-    Outcome.PASS: 3,
-    Outcome.NOT_APPLICABLE: 4,
-}
 _SUPPORTS = {
     Status.MET: {Outcome.PASS},
     Status.UNMET: {Outcome.FAIL, Outcome.ERROR},
@@ -110,7 +104,9 @@ class Provenance:
         self.groups: list[EvidenceGroup] = []
         self._anchors: list[dict[tuple[str, str, str], str]] = []
         for index, team in enumerate(assessment.teams):
-            ordered = sorted(team.findings, key=lambda f: (_ORDER[f.outcome], f.check, f.subject))
+            ordered = sorted(
+                team.findings, key=lambda f: (OUTCOME_ORDER[f.outcome], f.check, f.subject)
+            )
             refs = [EvidenceRef(f"ev-{index}-{n}", f) for n, f in enumerate(ordered, 1)]
             self.groups.append(EvidenceGroup(team.name, refs))
             anchors: dict[tuple[str, str, str], str] = {}
