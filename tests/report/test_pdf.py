@@ -37,6 +37,9 @@ def test_the_demo_sized_pdf_has_its_pages_and_key_text(acme_history: list[Assess
     assert "1 Initial" in flat and "Evidence appendix" in flat
     assert "Page 1 of" in flat  # the print stylesheet's page numbers
     assert "Data of this chart" not in flat  # the screen's data tables are not printed
+    outline = PdfReader(io.BytesIO(data)).outline
+    titles = [e.title for e in outline[1] if not isinstance(e, list)]  # under the name
+    assert titles[0] == "Overview" and titles[-1] == "Evidence appendix" and "KPIs" in titles
 
 
 def test_hostile_names_print_as_text(hostile_history: list[Assessment]):
