@@ -59,7 +59,7 @@ def store_path(root: Path, team: str) -> Path:
 
 def _unsynced(client: Any) -> None:
     """Let SQLite skip syncing to disk at every commit: MLflow commits each call, and a demo
-    store is rebuilt rather than recovered (this halves the time it takes to write)."""
+    store is rebuilt rather than recovered (about a sixth of the build; more on a busy disk)."""
     from sqlalchemy import event
 
     def unsynced(connection: Any, _: Any) -> None:
