@@ -124,3 +124,10 @@ def test_history_and_diff_commands(root: Path) -> None:
     assert diff.returncode == 0, diff.stderr
     changes = json.loads(diff.stdout)
     assert "claims" in json.dumps(changes)
+
+
+def test_html_report_draws_the_quarters(root: Path) -> None:
+    """The HTML report's trends come from the three earlier quarters and this one."""
+    html = (root / "reports" / "report.html").read_text()
+    first, last = QUARTERS[0].end, QUARTERS[-1].end
+    assert f"Lines over {len(QUARTERS)} assessments from {first} to {last}" in html
