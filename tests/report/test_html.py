@@ -9,6 +9,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
@@ -220,3 +221,25 @@ def test_each_unmet_criterion_is_shown_once_under_its_most_severe_barrier(
     ]
     assert cited and all(ref.anchor in anchors for ref in cited)
     assert all(ref.finding.outcome.value in ("fail", "error") for ref in cited)
+
+
+def test_every_chart_spec_is_valid_vega_lite(
+    acme_history: list[Assessment], monkeypatch: pytest.MonkeyPatch
+):
+    """The report skips Altair's validation for speed: every chart it draws is validated here."""
+    from mlmaturity.report import charts, trend_charts
+    from mlmaturity.report.html import build_charts
+
+    drawn: list[str] = []
+    draw = charts.to_svg
+
+    def validating(chart: Any, chart_id: str, label: str) -> Any:
+        chart.to_dict(validate=True)  # raises on a spec Vega-Lite's schema rejects
+        drawn.append(chart_id)
+        return draw(chart, chart_id, label)
+
+    monkeypatch.setattr(charts, "to_svg", validating)
+    monkeypatch.setattr(trend_charts, "to_svg", validating)
+    build_charts(build_context(acme_history[-1], history=acme_history[:-1]))
+    assert {"heatmap", "radar", "stage-trend", "team-trend"} <= set(drawn)
+    assert len(drawn) >= 6
