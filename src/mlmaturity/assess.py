@@ -3,45 +3,32 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mlmaturity import __version__
 from mlmaturity.collect import collect_teams, store_events
-from mlmaturity.errors import InputError, Problem
+from mlmaturity.errors import InputError
 from mlmaturity.evidence.collectors import Collected
-from mlmaturity.model import Model, load_model
+from mlmaturity.inputs import read_inputs
 from mlmaturity.scoring import Assessment, score_organization, score_team
 from mlmaturity.scoring.result import KpiResult, ModelRef
-from mlmaturity.survey.answers import (
-    Answer,
-    check_unique_respondents,
-    read_answers_file,
-    resolve_answers,
-)
-from mlmaturity.workspace import Workspace, load_workspace
+from mlmaturity.survey.answers import Answer
+from mlmaturity.workspace import Workspace
 
 
-def load_all_answers(workspace: Workspace, model: Model) -> list[Answer]:
-    """Every answers file of the workspace, all problems across all files reported together."""
-    teams = {team.id for team in workspace.spec.teams}
-    problems: list[Problem] = []
-    answers: list[Answer] = []
-    parsed = []
-    for path in workspace.answer_paths:
-        try:
-            spec, data = read_answers_file(path)
-            parsed.append((str(path), spec))
-            answers.extend(resolve_answers(spec, model, teams, str(path), data))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    try:
-        check_unique_respondents(parsed)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return answers
+@dataclass(frozen=True)
+class AssessmentRun:
+    """An assessment with what it was made from, as read for it: what the history records."""
+
+    assessment: Assessment
+    workspace: Workspace
+    answers: tuple[Answer, ...]
+    """Every answer scored, the workspace's answers files in order."""
+    workspace_digest: str
+    """The digest of the very bytes of the workspace, model and answers files that were
+    parsed (``mlmaturity.inputs``)."""
 
 
 KPI_PERIODS = 3
@@ -91,11 +78,18 @@ def assess(
 ) -> Assessment:
     """Assess the workspace at ``path`` (a folder or its ``mlmaturity.yaml``) as of ``now``
     (default: the present): the report's time and the collection time."""
-    workspace = load_workspace(path)
-    model = load_model(model_path or workspace.model_path, workspace.spec.target_stage)
-    answers = load_all_answers(workspace, model)
+    return assess_run(path, model_path=model_path, now=now).assessment
+
+
+def assess_run(
+    path: Path, *, model_path: Path | None = None, now: datetime | None = None
+) -> AssessmentRun:
+    """``assess``, with the answers it scored and the digest of the files it read: record
+    this (``mlmaturity.store.record_run``), never the files read again later."""
+    inputs = read_inputs(path, model_path)
+    workspace, model = inputs.workspace, inputs.model
     by_team: dict[str, list[Answer]] = defaultdict(list)
-    for answer in answers:
+    for answer in inputs.answers:
         by_team[answer.team].append(answer)
     teams = []
     gathered = collect_teams(workspace, now=now)
@@ -112,7 +106,7 @@ def assess(
     kpis = kpi_snapshot(workspace, gathered, moment.date())
     teams = [t.model_copy(update={"kpis": kpis.get(t.id, [])}) for t in teams]
     organization = score_organization(model, workspace.spec.organization, teams)
-    return Assessment(
+    assessment = Assessment(
         tool_version=__version__,
         generated_at=moment.isoformat(timespec="seconds"),
         workspace=str(path),
@@ -126,3 +120,4 @@ def assess(
         organization=organization.model_copy(update={"kpis": kpis.get(None, [])}),
         teams=teams,
     )
+    return AssessmentRun(assessment, workspace, inputs.answers, inputs.digest)

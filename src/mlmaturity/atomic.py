@@ -1,4 +1,8 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of either.
+
+Outputs (``--output``) are checked before any work, and a character device or a FIFO is
+written directly: only a regular file can be replaced atomically.
+"""
 
 from __future__ import annotations
 
@@ -47,3 +51,44 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _kind(path: Path) -> int:
+    """The mode of what ``path`` names (symlinks followed), 0 when nothing is there."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        return 0
+
+
+def output_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be written as an output (None: it can), checked before the work:
+    an existing or new regular file in a writable folder, a character device (``/dev/null``,
+    ``/dev/stdout``) or a FIFO."""
+    try:
+        mode = _kind(path)
+    except OSError as exc:
+        return f"cannot be written: {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "cannot be written: it is a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return None if os.access(path, os.W_OK) else "cannot be written: permission denied"
+    if mode and not stat.S_ISREG(mode):
+        return "cannot be written: not a regular file, a character device or a FIFO"
+    folder = Path(os.path.realpath(path)).parent  # where the temporary file goes
+    if not folder.is_dir():
+        return f"cannot be written: its folder {path.parent} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot be written: its folder {path.parent} is not writable"
+    return None
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write ``data`` to a regular file atomically (``write_bytes_atomic``), or straight to a
+    character device or a FIFO, which cannot be replaced (a FIFO waits for its reader)."""
+    mode = _kind(path)
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        with path.open("wb") as handle:
+            handle.write(data)
+        return
+    write_bytes_atomic(path, data)

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from rich.console import Console
 
+    from mlmaturity.assess import AssessmentRun
     from mlmaturity.scoring import Assessment
     from mlmaturity.store import HistoryStore
 
@@ -114,18 +113,31 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False)
 
 
+def _check_output(output: Path | None) -> None:
+    """Bad input before any work: an output that cannot be written (see ``_write_or_print``)."""
+    if output is None:
+        return
+    from mlmaturity.atomic import output_problem
+    from mlmaturity.errors import InputError
+
+    problem = output_problem(output)
+    if problem is not None:
+        raise InputError.single(output, problem)
+
+
 def _write_or_print(text: str | bytes, output: Path | None) -> None:
+    """Print, or write ``output``: a regular file atomically, a device or FIFO directly."""
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
             sys.stdout.write(text)
         return
-    from mlmaturity.atomic import write_bytes_atomic
+    from mlmaturity.atomic import write_output
     from mlmaturity.errors import InputError
 
     try:
-        write_bytes_atomic(output, text if isinstance(text, bytes) else text.encode())
+        write_output(output, text if isinstance(text, bytes) else text.encode())
     except OSError as exc:
         raise InputError.single(output, f"cannot be written: {exc.strerror}") from None
     _console(stderr=True).print(f"wrote {output}")
@@ -161,20 +173,33 @@ def demo(
         Path, typer.Argument(help="Where to build it (a new or empty folder, or a previous demo).")
     ] = Path("mlmaturity-demo"),
     force: Annotated[
-        bool, typer.Option(help="Build in a folder holding other files (replacing the demo's).")
+        bool,
+        typer.Option(
+            help="Replace a previous demo holding files or assessments of yours (it says "
+            "which), or build beside the files of a folder holding none of the demo's entries."
+        ),
     ] = False,
     seed: Annotated[
         int | None, typer.Option(help="The seed of every random choice [default: 2026].")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Build it as of this day: the four quarters completed before it [default: today].",
+        ),
     ] = None,
 ) -> None:
     """Build a demo organization and assess it over four quarters.
 
     Three teams (notebooks only, tracked by hand, automated) with real git repositories,
     MLflow stores written with the MLflow client, event files and survey answers, evolving
-    through 2026; each quarter is assessed as of its last day and recorded with the quarter
-    as milestone. The reports go to DIR/reports/. Needs: pip install 'mlmaturity[demo]'.
+    through the four quarters completed before today (or --as-of); each quarter is assessed
+    as of its last day and recorded with the quarter as milestone (e.g. 2026-Q3). The
+    reports go to DIR/reports/. Needs: pip install 'mlmaturity[demo]'.
     """
-    from mlmaturity.demo.build import build_demo, next_commands
+    from mlmaturity.demo.build import build_demo, next_commands, parse_as_of, process_seconds
     from mlmaturity.demo.plan import DEFAULT_SEED
 
     stderr = _console(stderr=True)
@@ -182,14 +207,26 @@ def demo(
         directory,
         seed=DEFAULT_SEED if seed is None else seed,
         force=force,
+        as_of=parse_as_of(as_of),
         progress=lambda line: stderr.print(line, soft_wrap=True),
     )
-    lines = [f"built and assessed in {result.seconds:.0f} s; the reports:"]
+    elapsed = process_seconds()
+    took = (
+        f"{elapsed:.1f} s since the command started"
+        if elapsed is not None
+        else f"{result.seconds:.1f} s (after the command's start-up)"
+    )
+    lines = [f"built and assessed in {took}; the reports:"]
     lines += [f"  {path}" for path in result.reports.values()]
-    lines += ["try next:", *(f"  {command}" for command in next_commands(directory))]
+    lines += ["try next:", *(f"  {c}" for c in next_commands(directory, result.plan))]
     console = _console()
     for line in lines:
         console.print(line, soft_wrap=True)
+    # Nothing is left to write: exiting need not garbage-collect the objects the MLflow
+    # client, the assessments and the reports made (a second the time above would not show).
+    import gc
+
+    gc.freeze()
 
 
 def _use_color(output: Path | None) -> bool:
@@ -227,23 +264,14 @@ def _history_store(workspace: Path, milestone: str | None, *, record: bool) -> H
     return store
 
 
-def _record(
-    workspace: Path,
-    assessment: Assessment,
-    store: HistoryStore,
-    *,
-    milestone: str | None,
-    model: Path | None,
-) -> None:
+def _record(run: AssessmentRun, store: HistoryStore, *, milestone: str | None) -> None:
     from dataclasses import replace
 
     from mlmaturity.errors import InputError
-    from mlmaturity.store import record_assessment
+    from mlmaturity.store import record_run
 
     try:
-        entry = record_assessment(
-            workspace, assessment, milestone=milestone, model_path=model, store=store
-        )
+        entry = record_run(run, milestone=milestone, store=store)
     except InputError as exc:
         not_recorded = [
             replace(p, message=f"the assessment was not recorded: {p.message}")
@@ -282,39 +310,49 @@ def assess(
     recorded in the workspace's history (see `mlmaturity history`); a store that cannot
     record it is an error (exit 2) after the report.
     """
-    from mlmaturity.assess import assess as run
+    from mlmaturity.assess import assess_run
     from mlmaturity.errors import InputError
     from mlmaturity.report import formats, render
 
     chosen = _format_for(output, format)
-    drawn_over_time = chosen in (Format.html, Format.pdf)
+    # The HTML and PDF draw trends over the history; they and the Markdown say what changed.
+    over_time = chosen in (Format.html, Format.pdf, Format.markdown)
     if output is None and formats()[chosen.value].binary:
         hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
         raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
+    _check_output(output)
     store = _history_store(workspace, milestone, record=record)
-    assessment = run(workspace, model_path=model)
-    history = _stored_history(workspace, assessment) if drawn_over_time else ()
+    made = assess_run(workspace, model_path=model)
+    assessment = made.assessment
+    history, milestones = _stored_history(workspace, assessment) if over_time else ([], {})
+    if milestone:
+        milestones[assessment.generated_at] = milestone
     color = chosen is Format.text and _use_color(output)
-    _write_or_print(render(assessment, chosen.value, color=color, history=history), output)
+    rendered = render(assessment, chosen.value, color=color, history=history, milestones=milestones)
+    _write_or_print(rendered, output)
     if store is not None:
-        _record(workspace, assessment, store, milestone=milestone, model=model)
+        _record(made, store, milestone=milestone)
 
 
-def _stored_history(workspace: Path, current: Assessment) -> Sequence[Assessment]:
-    """The workspace's recorded assessments before ``current``, oldest first (the trends);
-    a history that cannot be read leaves them out, with a note (recording then says why)."""
+def _stored_history(
+    workspace: Path, current: Assessment
+) -> tuple[list[Assessment], dict[str, str]]:
+    """The workspace's recorded assessments before ``current``, oldest first (the trends: the
+    newest TREND_ASSESSMENTS of them; reading never migrates the store), with the milestones
+    naming them; a history that cannot be read leaves them out, with a note (recording then
+    says why)."""
     from datetime import datetime
 
-    from mlmaturity.store import HistoryStore, StoreError
+    from mlmaturity.store import TREND_ASSESSMENTS, HistoryStore, StoreError
     from mlmaturity.workspace import load_workspace
 
     before = datetime.fromisoformat(current.generated_at)
     try:
         with HistoryStore.for_workspace(load_workspace(workspace)) as store:
-            return store.assessments(before=before)
+            return store.named_assessments(before=before, limit=TREND_ASSESSMENTS)
     except StoreError as exc:
         _console(stderr=True).print(f"note: no trends in the report: {exc.problems[0]}")
-        return ()
+        return [], {}
 
 
 @app.command()
@@ -341,6 +379,7 @@ def scan(
     missing = [str(r) for r in repositories if not r.is_dir()]
     if missing:
         raise InputError.single(missing[0], "not a folder", hint="give repository folders to scan")
+    _check_output(output)
     results = scan_many([(r.resolve(), str(r)) for r in repositories], history=history)
     if format is ScanFormat.sarif:
         text = sarif_text(sarif_log((r.subject, r.root, r.findings) for r in results))
@@ -418,6 +457,7 @@ def kpi(
     first, last = day(since, today - timedelta(days=365), "--since"), day(until, today, "--until")
     if first > last:
         raise InputError.single("--since", "comes after --until")
+    _check_output(output)
     loaded = load_workspace(workspace)
     teams = {t.id: t.title for t in loaded.spec.teams}
     store = EventStore.for_workspace(loaded.root)
@@ -495,6 +535,7 @@ def history_command(
     from mlmaturity.store import HistoryStore
     from mlmaturity.workspace import load_workspace
 
+    _check_output(output)
     with HistoryStore.for_workspace(load_workspace(workspace)) as store:
         entries = store.entries()
     if format is HistoryFormat.json:
@@ -531,6 +572,7 @@ def diff_command(
     from mlmaturity.store import HistoryStore
     from mlmaturity.workspace import load_workspace
 
+    _check_output(output)
     with HistoryStore.for_workspace(load_workspace(workspace)) as store:
         before, after = store.resolve(old), store.resolve(new)
         changes = diff_assessments(store.load(str(before.id)), store.load(str(after.id)))

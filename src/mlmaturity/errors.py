@@ -44,13 +44,23 @@ def raise_if_any(problems: Iterable[Problem]) -> None:
         raise InputError(found)
 
 
-def read_user_text(path: Path, limit: int, what: str = "file") -> str:
-    """A user's UTF-8 text file (a BOM is dropped), bounded; every failure is an InputError."""
+def read_user_text(
+    path: Path, limit: int, what: str = "file", *, keep: list[bytes] | None = None
+) -> str:
+    """A user's UTF-8 text file (a BOM is dropped, line ends made ``\\n``), bounded; every
+    failure is an InputError. The bytes read are appended to ``keep``, if given: what was
+    parsed is exactly what was kept (the workspace digest is of these)."""
     try:
         size = path.stat().st_size
         if size > limit:
             raise InputError.single(path, f"file is {size} bytes; the limit is {limit}")
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        if len(data) > limit:  # it grew since
+            raise InputError.single(path, f"file is {len(data)} bytes; the limit is {limit}")
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        if keep is not None:
+            keep.append(data)
+        return text
     except FileNotFoundError:
         raise InputError.single(path, "file not found") from None
     except IsADirectoryError:

@@ -231,10 +231,11 @@ def workspace_file(path: Path) -> Path:
     return path / WORKSPACE_FILE if path.is_dir() else path
 
 
-def load_workspace(path: Path) -> Workspace:
-    """Load and check a workspace: every problem in the file is reported at once."""
+def load_workspace(path: Path, *, keep: list[bytes] | None = None) -> Workspace:
+    """Load and check a workspace: every problem in the file is reported at once (the bytes
+    read are appended to ``keep``, if given)."""
     file = workspace_file(path)
-    data = read_yaml(file)
+    data = read_yaml(file, keep=keep)
     spec = validate(WorkspaceFile, data, str(file))
     workspace = Workspace(spec, file.resolve())
     name = str(file)

@@ -124,9 +124,9 @@ def parse_yaml(text: str, file: str) -> Any:
     return data
 
 
-def read_yaml(path: Path) -> Any:
-    """Read and parse a user's YAML file, bounding its size."""
-    return parse_yaml(read_user_text(path, MAX_YAML_BYTES, "YAML file"), str(path))
+def read_yaml(path: Path, *, keep: list[bytes] | None = None) -> Any:
+    """Read and parse a user's YAML file, bounding its size (its bytes appended to ``keep``)."""
+    return parse_yaml(read_user_text(path, MAX_YAML_BYTES, "YAML file", keep=keep), str(path))
 
 
 def locate(data: Any, path: tuple[Any, ...], default_file: str) -> tuple[str, int | None]:

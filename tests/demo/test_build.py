@@ -1,19 +1,40 @@
-"""Building the demo: the same seed gives the same organization; a folder of yours is kept."""
+"""Building the demo: the same seed gives the same organization; nothing of yours is lost.
+
+Rebuilding a previous demo is refused while it holds what the demo did not write (it says
+what), `--force` never touches a folder that is not a previous demo's beyond building beside
+its files, and a rebuild that fails, is interrupted or killed leaves the previous demo.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from mlmaturity.demo.build import MARKER, prepare
+from mlmaturity.demo.build import DemoResult
+from mlmaturity.demo.folder import (
+    BACKUP,
+    MARKER,
+    Manifest,
+    building,
+    check_target,
+    losses,
+    recover,
+)
 from mlmaturity.demo.git import Repository
 from mlmaturity.demo.plan import DEFAULT_SEED, TEAMS
 from mlmaturity.demo.world import commit_quarter
 from mlmaturity.errors import InputError
+from tests.demo.conftest import AS_OF, QUARTERS
+from tests.test_cli import EXE, run
 
 
 def _head(repo: Path) -> str:
@@ -31,22 +52,34 @@ def _files(root: Path) -> dict[str, bytes]:
     return found
 
 
+def tree(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (git's internals too) and its SHA-256."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
 def test_same_seed_same_organization(root: Path, tmp_path: Path) -> None:
     """Built again in another process (with another string hash seed), the organization's
     commits, event files, answers and workspace are the same byte for byte: every date,
-    author and content comes from the seed (MLflow's run ids are its own)."""
+    author and content comes from the seed and the day (MLflow's run ids are its own)."""
     again = tmp_path / "again"
     code = (
         "import sys\n"
+        "from datetime import date\n"
         "from pathlib import Path\n"
+        "from mlmaturity.demo.plan import quarters\n"
         "from mlmaturity.demo.world import World\n"
-        "world = World(Path(sys.argv[1]), int(sys.argv[2]))\n"
+        "world = World(Path(sys.argv[1]), int(sys.argv[2]), quarters(date.fromisoformat(sys.argv[3])))\n"
         "for index in range(4):\n"
         "    world.advance(index)\n"
         "world.close()\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "4321"}
-    subprocess.run([sys.executable, "-c", code, str(again), str(DEFAULT_SEED)], check=True, env=env)
+    command = [sys.executable, "-c", code, str(again), str(DEFAULT_SEED), AS_OF.isoformat()]
+    subprocess.run(command, check=True, env=env)
     assert _files(again) == _files(root)
 
 
@@ -56,7 +89,7 @@ def test_another_seed_other_commits(tmp_path: Path) -> None:
     for seed in (DEFAULT_SEED, DEFAULT_SEED + 1):
         repository = Repository(tmp_path / str(seed))
         repository.init()
-        commit_quarter(team, 0, seed, repository, {})
+        commit_quarter(team, QUARTERS[0], seed, repository, {})
         heads.append(repository.commits[-1].sha)
     assert heads[0] != heads[1]
 
@@ -66,29 +99,183 @@ def test_refuses_a_folder_of_yours(tmp_path: Path) -> None:
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
     with pytest.raises(InputError, match="not empty and holds no previous demo"):
-        prepare(mine, force=False)
+        check_target(mine, force=False)
     assert (mine / "notes.txt").read_text() == "keep me"
     assert not (mine / MARKER).exists()
 
 
-def test_rebuilds_a_previous_demo_and_only_its_own_files(tmp_path: Path) -> None:
-    folder = tmp_path / "demo"
-    prepare(folder, force=False)  # a new folder
-    (folder / "repos").mkdir()
-    (folder / "repos" / "old.txt").write_text("from the last demo")
-    (folder / "notes.txt").write_text("mine")
-    prepare(folder, force=False)  # a previous demo: rebuilt without --force
-    assert not (folder / "repos").exists()
-    assert (folder / "notes.txt").read_text() == "mine"
-    assert (folder / MARKER).is_file()
+def test_the_built_demo_records_what_it_wrote(demo: DemoResult) -> None:
+    manifest = Manifest.read(demo.root)
+    assert manifest is not None and manifest.complete
+    assert manifest.history == [e.id for e in demo.entries] and len(manifest.history) == 4
+    assert set(manifest.repos) == {f"repos/{t.repository}" for t in TEAMS}
+    assert "reports/report.html" in manifest.files and "mlmaturity.yaml" in manifest.files
+    assert not any(path.startswith("repos/") for path in manifest.files)
+    assert losses(demo.root, manifest) == []  # as built, nothing is anyone else's
+    assert check_target(demo.root, force=False).kind == "demo"
 
 
-def test_force_replaces_only_the_demo_entries(tmp_path: Path) -> None:
+def test_rebuild_refused_while_it_holds_your_assessment_and_report(copy: Path) -> None:
+    """`assess DIR --milestone Review -o DIR/reports/today.html` on the demo: the assessment is
+    recorded after the quarters (they all ended before today), and `demo DIR` then refuses,
+    naming the assessment and the report it would lose, and changes nothing."""
+    today = copy / "reports" / "today.html"
+    made = run("assess", copy, "--milestone", "Review", "-f", "html", "-o", today)
+    assert made.returncode == 0, made.stderr
+    listed = run("history", copy, "--format", "json")
+    entries = json.loads(listed.stdout)["entries"]
+    assert [e["milestone"] for e in entries] == [*(q.milestone for q in QUARTERS), "Review"]
+    before = tree(copy)
+    refused = run("demo", copy)
+    assert refused.returncode == 2, refused.stderr
+    message = refused.stderr
+    assert "is a previous demo holding what the demo did not write" in message
+    assert "assessment #5" in message and "(milestone 'Review')" in message
+    assert f"{today}: a file the demo did not write" in message
+    assert "Traceback" not in message
+    assert tree(copy) == before
+
+
+def test_losses_name_commits_uncommitted_work_and_changed_files(copy: Path) -> None:
+    manifest = Manifest.read(copy)
+    assert manifest is not None
+    pricing, claims = copy / "repos" / "motor-pricing", copy / "repos" / "claims-triage"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Me", "GIT_AUTHOR_EMAIL": "me@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "Me", "GIT_COMMITTER_EMAIL": "me@example.com"}
+    subprocess.run(
+        ["git", "-C", str(pricing), "commit", "-q", "--allow-empty", "-m", "mine"],
+        check=True,
+        env=env,
+    )
+    (claims / "scratch.py").write_text("print('mine')\n")
+    (copy / "answers" / "claims.yaml").write_text("# mine now\n")
+    found = {(p.file, p.message) for p in losses(copy, manifest)}
+    assert found == {
+        (str(pricing), "has commits, branches or tags the demo did not make"),
+        (str(claims), "has changes that are not committed"),
+        (str(copy / "answers" / "claims.yaml"), "changed since the demo wrote it"),
+    }
+
+
+def test_force_never_touches_a_workspace_that_is_not_a_demo(tmp_path: Path) -> None:
+    """`demo . --force` in a real workspace: its workspace file and history are not the
+    demo's, so it refuses (exit 2) and deletes nothing."""
+    workspace = tmp_path / "ws"
+    (workspace / ".mlmaturity").mkdir(parents=True)
+    (workspace / ".mlmaturity" / "history.db").write_bytes(b"my history")
+    (workspace / "mlmaturity.yaml").write_text("version: 1\n")
+    (workspace / "src").mkdir()
+    before = tree(workspace)
+    done = run("demo", workspace, "--force")
+    assert done.returncode == 2, done.stderr
+    assert "holds mlmaturity.yaml, .mlmaturity, which the demo did not write" in done.stderr
+    assert "never a workspace or its history" in done.stderr
+    assert tree(workspace) == before
+
+
+def test_force_builds_beside_your_files_and_a_failure_removes_only_its_own(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
-    (folder / "events").mkdir(parents=True)
-    (folder / "src").mkdir()
-    prepare(folder, force=True)
-    assert not (folder / "events").exists() and (folder / "src").is_dir()
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "app.py").write_text("mine\n")
+    target = check_target(folder, force=True)
+    assert target.kind == "beside"
+    with pytest.raises(RuntimeError), building(target, Manifest("test", 1, "2026-12-02")):
+        (folder / "repos").mkdir()
+        (folder / "mlmaturity.yaml").write_text("half built\n")
+        raise RuntimeError("the build failed")
+    assert sorted(p.name for p in folder.iterdir()) == ["src"]
+    assert (folder / "src" / "app.py").read_text() == "mine\n"
+
+
+def test_a_failed_rebuild_puts_the_previous_demo_back(copy: Path) -> None:
+    (copy / "notes.txt").write_text("mine, beside the demo\n")
+    before = tree(copy)
+    target = check_target(copy, force=False)
+    assert target.kind == "demo" and target.losses == []
+    with pytest.raises(KeyboardInterrupt), building(target, Manifest("test", 1, "2026-12-02")):
+        assert not (copy / "repos").exists() and (copy / BACKUP / "repos").is_dir()
+        (copy / "repos").mkdir()
+        (copy / "repos" / "half.txt").write_text("a build cut short\n")
+        raise KeyboardInterrupt
+    assert tree(copy) == before
+    assert not (copy / BACKUP).exists()
+
+
+def _build_in_background(folder: Path) -> subprocess.Popen[str]:
+    assert EXE is not None
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.Popen(
+        [EXE, "demo", str(folder), "--force", "--as-of", AS_OF.isoformat()],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # a signal to it alone, and SIGINT not ignored
+    )
+
+
+def _wait_for_the_build(folder: Path, process: subprocess.Popen[str]) -> None:
+    """Until the previous demo is set aside and the new one has recorded a quarter."""
+    deadline = time.monotonic() + 60
+    while not ((folder / BACKUP).is_dir() and (folder / ".mlmaturity" / "history.db").is_file()):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the build did not start"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_an_interrupted_rebuild_leaves_the_previous_demo(copy: Path, stop: signal.Signals) -> None:
+    """Ctrl-C in the middle of `demo DIR --force` puts the previous demo back at once; after a
+    kill it is set aside, whole, and put back by the next run, before anything else."""
+    (copy / "reports" / "today.html").write_text("my report\n")
+    before = tree(copy)
+    process = _build_in_background(copy)
+    _wait_for_the_build(copy, process)
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=60)
+    if stop == signal.SIGINT:
+        assert process.returncode == 130, stderr
+        assert "interrupted" in stderr and "Traceback" not in stderr
+    else:
+        assert process.returncode == -signal.SIGKILL
+        assert (copy / BACKUP / "reports" / "today.html").read_text() == "my report\n"
+        note = recover(copy)
+        assert note is not None and "put back the previous demo" in note
+    assert tree(copy) == before
+    assert not (copy / BACKUP).exists()
+
+
+def test_force_replaces_what_it_named_keeps_the_rest_and_says_how_long_it_took(
+    copy: Path,
+) -> None:
+    """A full rebuild through the CLI: it names what --force replaces, keeps the files beside
+    the demo, leaves no backup, and the time it prints is the time the user waited (from
+    the process's start to its exit, within half a second)."""
+    (copy / "reports" / "today.html").write_text("my report\n")
+    (copy / "notes.txt").write_text("mine, beside the demo\n")
+    started = time.monotonic()
+    done = run("demo", copy, "--force", "--as-of", AS_OF.isoformat())
+    waited = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert f"replacing (--force): {copy / 'reports' / 'today.html'}" in done.stderr
+    assert not (copy / "reports" / "today.html").exists()
+    assert (copy / "notes.txt").read_text() == "mine, beside the demo\n"
+    assert not (copy / BACKUP).exists()
+    manifest = Manifest.read(copy)
+    assert manifest is not None and manifest.complete and losses(copy, manifest) == []
+    said = re.search(r"built and assessed in ([0-9.]+) s since the command started", done.stdout)
+    assert said is not None, done.stdout
+    assert 0 <= waited - float(said.group(1)) < 0.5, (waited, said.group(0))
+
+
+def test_a_marker_without_a_manifest_is_refused_without_force(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    (folder / "repos").mkdir(parents=True)
+    (folder / MARKER).write_text('{"tool_version": "0.1.0"}\n')
+    with pytest.raises(InputError) as refused:
+        check_target(folder, force=False)
+    assert "written by an earlier mlmaturity" in str(refused.value)
+    assert check_target(folder, force=True).kind == "demo"
 
 
 def test_cli_refuses_with_exit_2(tmp_path: Path) -> None:
@@ -100,6 +287,17 @@ def test_cli_refuses_with_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "not empty and holds no previous demo" in done.stderr and "--force" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [("2026-13-01", "'2026-13-01' is not a date"), ("2999-01-01", "2999-01-01 is after today")],
+)
+def test_as_of_is_a_past_day(tmp_path: Path, day: str, message: str) -> None:
+    done = run("demo", tmp_path / "new", "--as-of", day)
+    assert done.returncode == 2, done.stderr
+    assert f"--as-of: {message}" in done.stderr
+    assert not (tmp_path / "new").exists()
 
 
 def test_missing_mlflow_names_the_extra(tmp_path: Path) -> None:

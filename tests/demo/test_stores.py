@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from mlmaturity.demo.plan import QUARTERS
+from tests.demo.conftest import QUARTERS
 
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
 
@@ -45,9 +46,14 @@ def test_automated_team_registry(root: Path) -> None:
     assert newest >= 25
     aliases = {alias: int(version) for alias, version in model.aliases.items()}
     assert aliases == {"champion": newest, "challenger": newest}
+    first, last = QUARTERS[0].start.isoformat(), QUARTERS[-1].assessed_at.isoformat()
     for version in versions:
         assert version.run_id and version.tags["approved_by"]
-        assert version.tags["deployed_at"].startswith("2026-")
+        assert first <= version.tags["deployed_at"] <= last
+        # Registered when the timeline says, not when the demo was built.
+        registered = datetime.fromtimestamp(version.creation_timestamp / 1000, UTC)
+        start = datetime.combine(QUARTERS[0].start, time(0), UTC)
+        assert start <= registered <= datetime.fromisoformat(version.tags["deployed_at"])
 
 
 def test_tracked_team_registry_by_hand(root: Path) -> None:
@@ -71,7 +77,8 @@ def test_notebook_team_tracks_from_q3_without_a_registry(root: Path) -> None:
     runs = mlflow.search_runs(
         [e.experiment_id for e in mlflow.search_experiments() if e.name == "churn"]
     )
-    assert runs and all(r.info.start_time >= 1_782_864_000_000 for r in runs)  # 2026-07-01
+    third = datetime.combine(QUARTERS[2].start, time(0), UTC).timestamp() * 1000
+    assert runs and all(r.info.start_time >= third for r in runs)
     assert all(r.data.tags["mlflow.source.type"] == "NOTEBOOK" for r in runs)
     assert mlflow.search_registered_models() == []
 

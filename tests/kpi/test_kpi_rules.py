@@ -217,3 +217,53 @@ def test_no_data_is_na_and_no_events_is_zero(tmp_path: Path):
     none = values[("deployment-frequency", "u", APRIL)]
     assert none.value is None and none.note == "no deployments recorded"
     assert values[("models-in-production", "u", APRIL)].value is None
+
+
+DRIFT = (
+    "model,feature,window_start,window_end,statistic,value,threshold,drifted,onset_at,detected_at\n"
+)
+
+
+def test_every_na_value_says_why(tmp_path: Path):
+    """A team that records a KPI's tables but has nothing to measure in a period gets n/a with
+    the reason, never an empty note: here no drift in March, no resolved incident in March,
+    no business value in March; and a business metric another team does not record."""
+    make_workspace(
+        tmp_path,
+        {
+            "t": {
+                "deployments": ["d.csv"],
+                "incidents": ["i.jsonl"],
+                "drift": ["drift.csv"],
+                "business_metrics": ["b.csv"],
+            },
+            "u": {"deployments": ["u.csv"]},
+        },
+        {
+            "b.csv": "name,model,at,value,unit\nquote conversion,fraud,2026-02-02,11.5,%\n",
+            "u.csv": HEADER + "churn,1,production,2026-02-02T00:00:00Z,deploy,true,\n",
+            "d.csv": HEADER + "fraud,1,production,2026-02-02T00:00:00Z,deploy,true,\n",
+            "i.jsonl": '{"model": "fraud", "opened_at": "2026-02-03T00:00:00Z", '
+            '"resolved_at": "2026-02-03T05:00:00Z"}\n'
+            '{"model": "fraud", "opened_at": "2026-03-03T00:00:00Z"}\n',
+            "drift.csv": DRIFT
+            + "fraud,age,2026-02-02T00:00:00Z,2026-02-09T00:00:00Z,psi,0.3,0.2,true,"
+            "2026-02-03T00:00:00Z,2026-02-04T00:00:00Z\n"
+            "fraud,age,2026-03-02T00:00:00Z,2026-03-09T00:00:00Z,psi,0.1,0.2,false,,\n",
+        },
+    )
+    collect_workspace(tmp_path)
+    values = kpis(tmp_path, ["t", "u"], FEB, date(2026, 3, 31), today=date(2026, 4, 1))
+    assert values[("time-to-detect-drift", "t", FEB)].value == 24.0
+    assert values[("time-to-restore", "t", FEB)].value == 5.0
+    drift = values[("time-to-detect-drift", "t", MARCH)]
+    assert drift.value is None
+    assert drift.note == "no drift alert in the period records both its onset and its detection"
+    restore = values[("time-to-restore", "t", MARCH)]
+    assert restore.value is None and restore.note == "no incident resolved in the period"
+    business = "business:quote conversion"
+    assert values[(business, "t", FEB)].value == 11.5
+    assert values[(business, "t", MARCH)].note == "no value in the period"
+    assert values[(business, "u", FEB)].note == "the team records no such metric"
+    unexplained = [key for key, v in values.items() if v.value is None and not v.note]
+    assert unexplained == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -135,3 +136,22 @@ def test_alias_moves_between_collections_become_deployments_and_rollbacks(
     assert fraud[0]["at"] < fraud[1]["at"] < fraud[2]["at"]
     snapshots = stored(root, "registry_snapshots")
     assert len({s["collected_at"] for s in snapshots}) == 3  # the last saw no change
+
+
+def test_findings_name_a_file_store_as_the_workspace_lists_it(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    """Never by the machine's absolute path: the reports travel to other machines."""
+    assert sqlite_store.file is not None
+    root = tmp_path / "ws"
+    (root / "mlflow").mkdir(parents=True)
+    shutil.copy(sqlite_store.file, root / "mlflow" / "claims.db")
+    make_workspace(root, "mlflow/claims.db")
+
+    found, notes = findings(root)
+
+    assert notes == [] and len(found) == 10
+    assert {f.subject for f in found.values()} == {"mlflow/claims.db"}
+    assert {loc.path for f in found.values() for loc in f.locations} == {"mlflow/claims.db"}
+    assert "churn v1" in found["mlflow-production-approved"].locations[0].snippet
+    assert not any(str(tmp_path) in f.model_dump_json() for f in found.values())

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from mlmaturity.collect import collect_workspace
-from mlmaturity.events.mlflowstore.sql import _engine
+from mlmaturity.events.mlflowstore.sql import _engine, redact_uri
 from tests.kpi.workspaces import stored
 from tests.mlflowstore.conftest import Store
 from tests.mlflowstore.helpers import (
@@ -36,6 +36,11 @@ def test_a_server_store_gives_what_the_sqlite_store_gives(
     assert in_production(root) == IN_PRODUCTION
     assert found["mlflow-production-approved"].outcome == "fail"
     assert found["mlflow-runs-have-commit"].detail.startswith("4 of 5")
+    # A server store is named by its URI as listed (without passwords), subject and location.
+    assert {f.subject for f in found.values()} == {redact_uri(server_store.uri)}
+    assert {loc.path for f in found.values() for loc in f.locations} == {
+        redact_uri(server_store.uri)
+    }
 
 
 def test_the_collector_session_cannot_write(server_store: Store) -> None:

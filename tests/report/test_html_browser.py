@@ -72,7 +72,7 @@ def test_the_report_renders_every_chart_offline_and_saves_a_screenshot(
     charts = visit.page.evaluate(CHARTS)
     ids = {c["id"] for c in charts}
     assert {"fig-heatmap", "fig-radar", "fig-stage-trend", "fig-team-trend"} <= ids
-    assert {"fig-barriers", "fig-misalignments", "fig-kpi-0"} <= ids
+    assert {"fig-barriers", "fig-misalignments", "fig-kpi-trends"} <= ids
     for chart in charts:
         assert chart["width"] > 100 and chart["height"] > 50, chart
         assert chart["marks"] > 5, chart  # drawn, not an empty frame
@@ -94,7 +94,7 @@ def test_the_print_stylesheet_hides_navigation_and_chart_tables(
     hidden = visit.page.evaluate(
         "() => [getComputedStyle(document.querySelector('nav')).display,"
         " getComputedStyle(document.querySelector('details.chart-data')).display,"
-        " getComputedStyle(document.querySelector('#trends')).breakBefore]"
+        " getComputedStyle(document.querySelector('#overview')).breakBefore]"
     )
     assert hidden == ["none", "none", "page"]
     pdf = visit.page.pdf(format="A4")  # Chromium prints it too

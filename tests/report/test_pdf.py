@@ -39,7 +39,11 @@ def test_the_demo_sized_pdf_has_its_pages_and_key_text(acme_history: list[Assess
     assert "Data of this chart" not in flat  # the screen's data tables are not printed
     outline = PdfReader(io.BytesIO(data)).outline
     titles = [e.title for e in outline[1] if not isinstance(e, list)]  # under the name
-    assert titles[0] == "Overview" and titles[-1] == "Evidence appendix" and "KPIs" in titles
+    assert (
+        titles[:2] == ["Summary", "Overview"]
+        and titles[-1] == "Evidence appendix"
+        and "KPIs" in titles
+    )
 
 
 def test_hostile_names_print_as_text(hostile_history: list[Assessment]):

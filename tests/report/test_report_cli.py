@@ -91,3 +91,20 @@ def test_an_unreadable_history_leaves_the_trends_out_and_says_so(workspace: Path
     assert "note: no trends in the report" in result.stderr and "Traceback" not in result.stderr
     assert "first stored assessment" in out.read_text()
     assert store.read_bytes() == b"not a database" * 100  # never overwritten
+
+
+def test_reports_name_the_recorded_assessments_by_their_milestones(workspace: Path, tmp_path: Path):
+    """The trends and the "Since" box use the milestones recorded in the store, and this
+    assessment's own --milestone; the Markdown report says what changed since, too."""
+    first = run(
+        "assess", workspace, "-f", "json", "-o", tmp_path / "1.json", "--milestone", "Q-one"
+    )
+    assert first.returncode == 0, first.stderr
+    out = tmp_path / "report.html"
+    result = run("assess", workspace, "-o", out, "--milestone", "Q-two")
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "2 assessments from Q-one to Q-two" in html and "Since Q-one" in html
+    markdown = tmp_path / "report.md"
+    assert run("assess", workspace, "--no-history", "-o", markdown).returncode == 0
+    assert "## Since Q-two" in markdown.read_text()

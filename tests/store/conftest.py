@@ -17,11 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlmaturity.assess import assess, load_all_answers
-from mlmaturity.model import load_model
+from mlmaturity.assess import assess_run
 from mlmaturity.scoring import Assessment
 from mlmaturity.survey.answers import Answer
-from mlmaturity.workspace import load_workspace
 from tests.conftest import DATA
 from tests.servers import BACKENDS, create_or_skip, server_database
 
@@ -104,9 +102,8 @@ def quarters(tmp_path_factory: pytest.TempPathFactory) -> list[Quarter]:
     found = []
     for quarter in ("Q1", "Q2"):
         write_quarter(root, quarter)
-        workspace = load_workspace(root)
-        answers = load_all_answers(workspace, load_model(None, 3))
-        found.append(Quarter(quarter, assess(root, now=WHEN[quarter]), answers))
+        made = assess_run(root, now=WHEN[quarter])
+        found.append(Quarter(quarter, made.assessment, list(made.answers)))
     return found
 
 

@@ -33,6 +33,12 @@ def test_assess_records_every_run_and_history_lists_them(workspace: Path):
     assert "2 Repeatable" in lines[0] and "0 (below Initial)" in lines[0]  # org and team t
     digest = workspace_digest(load_workspace(workspace))
     assert digest[:12] in lines[0]
+    footer = " ".join(listed.stdout.split("┘")[-1].split())  # under the table, unwrapped
+    assert footer == (
+        "Inputs: the digest of the workspace, model and answers files assessed "
+        "(docs/history.md). `mlmaturity diff A B` shows what changed from entry A to entry B "
+        "(an id or a milestone); without arguments, from the previous to the latest."
+    )
     document = json.loads(run("history", workspace, "--format", "json").stdout)
     assert document["store"] == str(database)
     assert [e["milestone"] for e in document["entries"]] == ["2026-Q3", None]

@@ -6,6 +6,7 @@ import json
 import re
 
 from mlmaturity.diff import AssessmentDiff, diff_assessments
+from mlmaturity.report.context import score_text
 from mlmaturity.report.diff import diff_json, diff_markdown, diff_text, evidence, sections
 from mlmaturity.scoring import Assessment
 from mlmaturity.scoring.result import BarrierResult, KpiResult, Status
@@ -171,3 +172,35 @@ def test_names_from_files_cannot_break_the_markdown(quarters: list[Quarter]):
     markdown = diff_markdown(diff_assessments(q1, hostile))
     assert "<script>" not in markdown
     assert "A \\| \\<script\\>alert(1)\\</script\\> \\`x\\`" in markdown
+
+
+def test_dimensions_of_one_side_only_are_said_new_or_dropped(quarters: list[Quarter]):
+    q1 = quarters[0].assessment
+    a = q1.teams[0]
+    kept, dropped = a.dimensions[0], a.dimensions[1]
+    added = kept.model_copy(update={"id": "added", "name": "Added"})
+    later = _team(q1, "a", dimensions=[kept, added, *a.dimensions[2:]])
+    diff = diff_assessments(q1, later)
+    changes = {d.dimension: d for d in diff.dimensions if d.team == "a"}
+    assert set(changes) == {dropped.id, "added"}  # the one kept unchanged is not listed
+    assert changes[dropped.id].present == "before" and changes[dropped.id].after is None
+    assert changes[dropped.id].before == dropped
+    assert changes["added"].present == "after" and changes["added"].before is None
+    rows = {row[1]: row for s in sections(diff) if s.title == "Dimension scores" for row in s.rows}
+    assert rows[dropped.name][3] == "absent" and rows["Added"][2] == "absent"
+
+
+def test_scores_show_one_decimal_as_the_other_reports_do(quarters: list[Quarter]):
+    q1 = quarters[0].assessment
+    org = q1.organization
+    whole = org.dimensions[0].model_copy(
+        update={"score": 2.0, "level": 2, "decided": 2, "inconclusive": 0}
+    )
+    lower = whole.model_copy(update={"score": 1.9, "level": 1})
+    before = q1.model_copy(update={"organization": org.model_copy(update={"dimensions": [whole]})})
+    after = q1.model_copy(update={"organization": org.model_copy(update={"dimensions": [lower]})})
+    diff = diff_assessments(before, after)
+    (row,) = next(s for s in sections(diff) if s.title == "Dimension scores").rows
+    assert row[2:] == ["2.0 (2 teams)", "1.9 (2 teams)", "↓"]
+    assert row[2] == score_text(whole, "teams")  # the text and HTML reports' formatter
+    assert "2.0 (2 teams)" in diff_text(diff) and "| 2.0 (2 teams) |" in diff_markdown(diff)

@@ -1,41 +1,45 @@
 """Build the demo organization quarter by quarter, assessing it as of the end of each one.
 
-After each quarter of the world (see world.py), the organization is assessed as of the
-quarter's last day and recorded with the quarter as its milestone. At the end the reports
-are written.
+The quarters are the last four completed before the day the demo is built (``as_of``, today
+by default): after each quarter of the world (see world.py), the organization is assessed as
+of the quarter's last day and recorded with the quarter as its milestone, so an assessment
+made today comes after them. At the end the reports are written. What may be built where,
+and how a previous demo is replaced, is folder.py's.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import os
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlmaturity import __version__
-from mlmaturity.demo.plan import DEFAULT_SEED, ORGANIZATION, QUARTERS
+from mlmaturity.demo.folder import (
+    Manifest,
+    building,
+    check_target,
+    file_digests,
+    recover,
+    repositories,
+)
+from mlmaturity.demo.plan import DEFAULT_SEED, ORGANIZATION, Quarter, quarters
 from mlmaturity.demo.tracking import import_mlflow
 from mlmaturity.demo.world import World
 from mlmaturity.errors import InputError
 from mlmaturity.scoring import Assessment
 
-MARKER = ".mlmaturity-demo"
-"""The file that makes a folder a previous demo, which `mlmaturity demo` may rebuild."""
-OWN_ENTRIES = (
-    "mlmaturity.yaml",
-    "repos",
-    "mlflow",
-    "events",
-    "answers",
-    "reports",
-    ".mlmaturity",
-    MARKER,
-)
-"""What the demo writes in its folder, and all it removes when rebuilding."""
+if TYPE_CHECKING:
+    from mlmaturity.store import HistoryEntry
+
 REPORTS = (("html", "report.html"), ("markdown", "report.md"), ("json", "report.json"))
+EARLIEST = date(2000, 1, 1)
 
 Progress = Callable[[str], None]
 
@@ -54,63 +58,117 @@ class QuarterSummary:
 class DemoResult:
     root: Path
     seed: int
+    as_of: date
+    plan: tuple[Quarter, ...]
+    """The quarters the organization lives through."""
     quarters: list[QuarterSummary] = field(default_factory=list)
     reports: dict[str, Path] = field(default_factory=dict)
-    recorded: bool = False
-    """Whether the assessments went to the workspace's history store."""
+    entries: list[HistoryEntry] = field(default_factory=list)
+    """What went to the workspace's history store, one entry a quarter."""
     seconds: float = 0.0
+    """How long ``build_demo`` took (the process's start-up before it aside)."""
 
 
-def prepare(root: Path, *, force: bool) -> None:
-    """Make ``root`` ready for a new demo: new, empty, a previous demo, or ``force``."""
-    if root.exists() and not root.is_dir():
-        raise InputError.single(root, "is a file, not a folder", hint="give a folder for the demo")
-    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).is_file() and not force:
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_as_of(text: str | None) -> date | None:
+    """``--as-of`` as a day (None when not given), or bad input saying what is wrong."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
         raise InputError.single(
-            root,
-            "is not empty and holds no previous demo: nothing of yours is overwritten",
-            hint="give a new or empty folder, or pass --force to replace the demo's files "
-            f"in it ({', '.join(OWN_ENTRIES[:-1])})",
+            "--as-of", f"'{text}' is not a date", hint="use YYYY-MM-DD"
+        ) from None
+
+
+def check_as_of(as_of: date) -> date:
+    """The day the demo is built as of: not after today (its assessments would be in the
+    future), not before 2000."""
+    if as_of > today():
+        raise InputError.single(
+            "--as-of",
+            f"{as_of} is after today: the demo's quarters would lie in the future",
+            hint="leave it out for today, or give a day in the past",
         )
-    root.mkdir(parents=True, exist_ok=True)
-    for name in OWN_ENTRIES:
-        path = root / name
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        elif path.exists() or path.is_symlink():
-            path.unlink()
-    (root / MARKER).write_text(json.dumps({"tool_version": __version__}) + "\n")
+    if as_of < EARLIEST:
+        raise InputError.single("--as-of", f"{as_of} is before {EARLIEST}", hint="a later day")
+    return as_of
 
 
-def record(root: Path, assessment: Assessment, milestone: str) -> bool:
-    """Store the assessment in the workspace's history with its milestone."""
-    from mlmaturity.store import record_assessment
+@contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C (so the previous demo is put back), in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-    record_assessment(root, assessment, milestone=milestone)
-    return True
+    def stop(number: int, _: object) -> None:
+        raise SystemExit(128 + number)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def build_demo(
-    root: Path, *, seed: int = DEFAULT_SEED, force: bool = False, progress: Progress = print
+    root: Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    force: bool = False,
+    as_of: date | None = None,
+    progress: Progress = print,
 ) -> DemoResult:
-    """Build the demo organization in ``root``, assess it as of each quarter, write the reports."""
-    from mlmaturity.assess import assess
-
+    """Build the demo organization in ``root`` over the four quarters completed before
+    ``as_of`` (today), assess it as of each quarter, write the reports."""
     started = time.perf_counter()
+    day = check_as_of(as_of or today())
     import_mlflow()  # a missing client is a clear error before anything is written
-    prepare(root, force=force)
-    progress(f"building {ORGANIZATION} in {root} (seed {seed}) ...")
-    result = DemoResult(root, seed)
-    world = World(root, seed)
+    note = recover(root)
+    if note:
+        progress(note)
+    target = check_target(root, force=force)
+    for lost in target.losses:
+        progress(f"replacing (--force): {lost}")
+    plan = quarters(day)
+    manifest = Manifest(__version__, seed, day.isoformat())
+    result = DemoResult(root, seed, day, plan)
+    with _terminated_as_exit(), building(target, manifest):
+        progress(f"building {ORGANIZATION} in {root} (seed {seed}, quarters before {day}) ...")
+        _live(result, progress)
+        manifest.complete = True
+        manifest.files = file_digests(root)
+        manifest.repos = repositories(root)
+        manifest.history = [e.id for e in result.entries]
+        manifest.write(root)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _live(result: DemoResult, progress: Progress) -> None:
+    """Live through the quarters, assessing and recording each; write the reports."""
+    from mlmaturity.assess import assess_run
+    from mlmaturity.store import record_run
+
+    root = result.root
+    world = World(root, result.seed, result.plan)
     assessment = None
     history: list[Assessment] = []
+    milestones: dict[str, str] = {}
     try:
-        for index, quarter in enumerate(QUARTERS):
-            commits, runs = world.advance(index)
+        for quarter in result.plan:
+            commits, runs = world.advance(quarter.index)
             if assessment is not None:
                 history.append(assessment)
-            assessment = assess(root, now=quarter.assessed_at)
-            result.recorded = record(root, assessment, quarter.milestone)
+            run = assess_run(root, now=quarter.assessed_at)
+            assessment = run.assessment
+            milestones[assessment.generated_at] = quarter.milestone
+            result.entries.append(record_run(run, milestone=quarter.milestone))
             summary = QuarterSummary(
                 quarter.milestone,
                 quarter.assessed_at,
@@ -124,9 +182,19 @@ def build_demo(
     finally:
         world.close()
     assert assessment is not None
-    result.reports = write_reports(root, assessment, history)
-    result.seconds = time.perf_counter() - started
-    return result
+    result.reports = write_reports(root, assessment, history, milestones)
+
+
+def process_seconds() -> float | None:
+    """How long this process has run, as its user waits for it (start-up included), where
+    the system says (Linux); None elsewhere."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, starttime
+        return max(uptime - ticks / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _line(summary: QuarterSummary) -> str:
@@ -142,27 +210,32 @@ def _stage(stage: int | None) -> str:
     return "?" if stage is None else str(stage)
 
 
-def write_reports(root: Path, assessment: Assessment, history: list[Assessment]) -> dict[str, Path]:
+def write_reports(
+    root: Path,
+    assessment: Assessment,
+    history: list[Assessment],
+    milestones: Mapping[str, str] | None = None,
+) -> dict[str, Path]:
     """The last assessment as HTML (with the trends of the ``history`` before it), Markdown
-    and JSON."""
+    and JSON; ``milestones`` names the assessments (by ``generated_at``) as recorded."""
     from mlmaturity.report.registry import write_report
 
     folder = root / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, file in REPORTS:
-        write_report(assessment, folder / file, name, history=history)
+        write_report(assessment, folder / file, name, history=history, milestones=milestones)
         written[name] = folder / file
     return written
 
 
-def next_commands(root: Path) -> list[str]:
+def next_commands(root: Path, plan: tuple[Quarter, ...]) -> list[str]:
     """What to try once the demo is built, with the folder as the user named it. An
-    assessment made today is dated today, not in the simulated year: it is not recorded."""
-    first, last = QUARTERS[-2].milestone, QUARTERS[-1].milestone
+    assessment made now is recorded after the quarters (they all ended before today)."""
+    first, last = plan[-2].milestone, plan[-1].milestone
     return [
         f"mlmaturity history {root}",
         f"mlmaturity diff {first} {last} --workspace {root}",
-        f"mlmaturity assess {root} --no-history -f html -o {root / 'reports' / 'today.html'}",
-        f"mlmaturity kpi {root} --since {QUARTERS[0].start} --until {QUARTERS[-1].end} --period quarter",
+        f"mlmaturity assess {root} -f html -o {root / 'reports' / 'today.html'}",
+        f"mlmaturity kpi {root} --since {plan[0].start} --until {plan[-1].end} --period quarter",
     ]

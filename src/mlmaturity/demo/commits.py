@@ -59,9 +59,10 @@ class PlannedCommit:
     """The practice this commit brings, if it is one of the quarter's steps."""
 
 
-def plan_commits(team: TeamPlan, index: int, quarter: Quarter, seed: int) -> list[PlannedCommit]:
+def plan_commits(team: TeamPlan, quarter: Quarter, seed: int) -> list[PlannedCommit]:
     """The quarter's commits in time order; the first step of the first quarter comes first."""
-    rng = random.Random(f"{seed}/commits/{team.id}/{quarter.milestone}")
+    index = quarter.index
+    rng = random.Random(f"{seed}/commits/{team.id}/{index}")
     steps = team.steps[index]
     count = len(steps) + team.routine_commits[index]
     weekdays = [

@@ -19,16 +19,16 @@ from typing import Any
 
 from mlmaturity.demo.ci_exports import CiExports
 from mlmaturity.demo.costs import FOCUS_COLUMNS, focus_lines
+from mlmaturity.demo.drift import DriftMonitor
 from mlmaturity.demo.git import Commit
 from mlmaturity.demo.plan import Quarter, TeamPlan
-from mlmaturity.demo.timeline import Adopted, QuarterTimeline, on
+from mlmaturity.demo.timeline import Adopted, QuarterTimeline
 
 DEPLOYMENT_COLUMNS = ("model", "version", "environment", "at", "kind", "automated", "commit")
 DRIFT_COLUMNS = (
     "model", "feature", "window_start", "window_end", "statistic", "value", "threshold",
     "drifted", "onset_at", "detected_at",
 )  # fmt: skip
-DRIFT_FEATURES = ("driver_age", "annual_mileage", "postcode_risk", "vehicle_group")
 
 
 def _iso(moment: datetime) -> str:
@@ -41,12 +41,10 @@ class EventLog:
 
     deployments: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[dict[str, Any]] = field(default_factory=list)
-    drift: list[dict[str, Any]] = field(default_factory=list)
+    drift: DriftMonitor = field(default_factory=DriftMonitor)
     costs: list[dict[str, Any]] = field(default_factory=list)
     business: list[dict[str, Any]] = field(default_factory=list)
     ci_runs: list[dict[str, Any]] = field(default_factory=list)
-    evidently: dict[str, str] = field(default_factory=dict)
-    """File name → an Evidently 0.7 snapshot."""
 
 
 class Events:
@@ -66,7 +64,7 @@ class Events:
         timeline: QuarterTimeline,
         commits: list[Commit],
     ) -> None:
-        rng = random.Random(f"{self.seed}/events/{team.id}/{quarter.milestone}")
+        rng = random.Random(f"{self.seed}/events/{team.id}/{quarter.index}")
         log = self.logs.setdefault(team.id, EventLog())
         commit_of = {r.release.version: r.commit for r in timeline.runs if r.release is not None}
         self._deployments(team, log, timeline, commit_of)
@@ -80,8 +78,7 @@ class Events:
                 }
                 for i in timeline.incidents
             ]
-        if "monitoring" in adopted:
-            self._drift(team, log, quarter, adopted, rng)
+        log.drift.report(team.model, adopted, quarter.assessed_at, rng, _iso)
         log.costs += focus_lines(team, quarter, adopted, rng)
         self._business(team, log, quarter, adopted, rng)
         log.ci_runs = self.ci.quarter(team, quarter, adopted, timeline, commits, rng)
@@ -123,64 +120,6 @@ class Events:
             else:
                 previous = release.version
 
-    def _drift(
-        self,
-        team: TeamPlan,
-        log: EventLog,
-        quarter: Quarter,
-        adopted: Adopted,
-        rng: random.Random,
-    ) -> None:
-        week = quarter.moment(0, 0)
-        while week.date() + timedelta(days=7) <= quarter.end:
-            end = week + timedelta(days=7)
-            if not on(adopted, "monitoring", week):
-                week = end
-                continue
-            # Detection gets faster as monitoring matures: weekly reports, then daily checks.
-            lag_hours = (96, 150)
-            if on(adopted, "validation", week):
-                lag_hours = (30, 60)
-            if on(adopted, "drift-retrain", week):
-                lag_hours = (4, 14)
-            for feature in DRIFT_FEATURES:
-                value = round(
-                    rng.uniform(0.02, 0.19) if rng.random() > 0.12 else rng.uniform(0.21, 0.38), 3
-                )
-                drifted = value >= 0.2
-                onset = week + timedelta(hours=rng.randint(6, 60)) if drifted else None
-                detected = onset + timedelta(hours=rng.randint(*lag_hours)) if onset else None
-                log.drift.append(
-                    {"model": team.model, "feature": feature, "window_start": _iso(week),
-                     "window_end": _iso(end), "statistic": "psi", "value": value, "threshold": 0.2,
-                     "drifted": str(drifted).lower(), "onset_at": _iso(onset) if onset else "",
-                     "detected_at": _iso(detected) if detected else ""}
-                )  # fmt: skip
-            week = end
-        # The Evidently report of the quarter's last full week, as the monitor saves it.
-        day = week - timedelta(days=7)
-        values = {f: round(rng.uniform(0.01, 0.26), 4) for f in DRIFT_FEATURES}
-        count = sum(v >= 0.2 for v in values.values())
-        metrics: list[dict[str, Any]] = [
-            {
-                "metric_name": "DriftedColumnsCount(drift_share=0.5,method=psi,threshold=0.2)",
-                "config": {"type": "evidently:metric_v2:DriftedColumnsCount", "drift_share": 0.5,
-                           "method": "psi", "threshold": 0.2},
-                "value": {"count": float(count), "share": count / len(values)},
-            }
-        ]  # fmt: skip
-        metrics += [
-            {
-                "metric_name": f"ValueDrift(column={f},method=psi,threshold=0.2)",
-                "config": {"type": "evidently:metric_v2:ValueDrift", "column": f, "method": "psi",
-                           "threshold": 0.2},
-                "value": v,
-            }
-            for f, v in values.items()
-        ]  # fmt: skip
-        name = f"{team.model}.{day:%Y-%m-%d}.evidently.json"
-        log.evidently[name] = json.dumps({"metrics": metrics, "tests": []}, indent=1) + "\n"
-
     def _business(
         self,
         team: TeamPlan,
@@ -192,10 +131,10 @@ class Events:
         if team.id == "pricing":
             for week in range(0, quarter.days - 6, 7):
                 at = quarter.start + timedelta(days=week)
-                conversion = 11.2 + 0.5 * (quarter.start.month // 3) + rng.uniform(-0.4, 0.4)
+                conversion = 11.2 + 0.5 * quarter.index + rng.uniform(-0.4, 0.4)
                 log.business.append({"name": "quote conversion", "model": team.model,
                                      "at": at.isoformat(), "value": round(conversion, 2), "unit": "%"})  # fmt: skip
-                loss = 68.0 - 0.6 * (quarter.start.month // 3) + rng.uniform(-1.5, 1.5)
+                loss = 68.0 - 0.6 * quarter.index + rng.uniform(-1.5, 1.5)
                 log.business.append({"name": "loss ratio", "model": team.model,
                                      "at": at.isoformat(), "value": round(loss, 1), "unit": "%"})  # fmt: skip
         elif team.id == "claims" and "card" in adopted:
@@ -217,9 +156,9 @@ class Events:
             if log.incidents:
                 lines = "".join(json.dumps(i) + "\n" for i in log.incidents)
                 (self.folder / f"{team}-incidents.jsonl").write_text(lines)
-            if log.drift:
-                _csv(self.folder / f"{team}-drift.csv", DRIFT_COLUMNS, log.drift)
-            for name, content in log.evidently.items():
+            if log.drift.rows:
+                _csv(self.folder / f"{team}-drift.csv", DRIFT_COLUMNS, log.drift.rows)
+            for name, content in log.drift.evidently.items():
                 (self.folder / name).write_text(content)
             if log.costs:
                 _csv(self.folder / f"{team}-focus.csv", FOCUS_COLUMNS, log.costs)
@@ -246,9 +185,9 @@ class Events:
         for kind, rows, name in pairs:
             if rows:
                 found[kind] = [f"events/{name}"]
-        if log.drift:
+        if log.drift.rows:
             found["drift"] = [f"events/{team}-drift.csv"] + [
-                f"events/{n}" for n in sorted(log.evidently)
+                f"events/{n}" for n in sorted(log.drift.evidently)
             ]
         return found
 

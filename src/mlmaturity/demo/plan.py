@@ -16,6 +16,8 @@ TARGET_STAGE = 3
 
 @dataclass(frozen=True)
 class Quarter:
+    index: int
+    """Which of the demo's quarters it is: 0 for the first."""
     milestone: str
     start: date
     end: date
@@ -34,12 +36,20 @@ class Quarter:
         return (self.end - self.start).days + 1
 
 
-QUARTERS = (
-    Quarter("2026-Q1", date(2026, 1, 1), date(2026, 3, 31)),
-    Quarter("2026-Q2", date(2026, 4, 1), date(2026, 6, 30)),
-    Quarter("2026-Q3", date(2026, 7, 1), date(2026, 9, 30)),
-    Quarter("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
-)
+QUARTER_COUNT = 4
+
+
+def quarters(as_of: date, count: int = QUARTER_COUNT) -> tuple[Quarter, ...]:
+    """The last ``count`` calendar quarters completed before the day ``as_of``, oldest first:
+    the quarter holding ``as_of`` is still under way (on its last day too)."""
+    current = as_of.year * 4 + (as_of.month - 1) // 3
+    found = []
+    for index, number in enumerate(range(current - count, current)):
+        year, quarter = divmod(number, 4)
+        start = date(year, 3 * quarter + 1, 1)
+        following = date(year + 1, 1, 1) if quarter == 3 else date(year, 3 * quarter + 4, 1)
+        found.append(Quarter(index, f"{year}-Q{quarter + 1}", start, following - timedelta(days=1)))
+    return tuple(found)
 
 
 @dataclass(frozen=True)

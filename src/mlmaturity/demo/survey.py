@@ -3,7 +3,9 @@
 A team's view of a capability is a level per quarter; each person answers from it with the
 bias of their role (leadership is optimistic, product does not know the technical questions,
 platform people see the pain of deployments and environments), a few personal views that
-make roles disagree, and, drawn from the seed, an occasional answer one level off.
+make roles disagree, and, drawn from the seed, an occasional question a person sees one
+level off. A person keeps such a view from one quarter to the next: answers follow the
+team's practice, they do not flicker with the draw.
 """
 
 from __future__ import annotations
@@ -125,29 +127,35 @@ COMMENTS: dict[tuple[str, str], str] = {
 }
 
 
-def answer_level(person: Person, capability: str, quarter: int, rng: random.Random) -> int | None:
-    """The level ``person`` answers for ``capability`` in ``quarter``; None for don't know."""
+def own_view(person: Person, question: str, seed: int) -> int:
+    """How far ``person`` sees ``question`` from the team's view, drawn once from the seed: 0
+    mostly, one level off now and then, the same in every quarter."""
+    rng = random.Random(f"{seed}/survey/{person.id}/{question}")
+    return rng.choice((-1, 1)) if rng.random() < 0.08 else 0
+
+
+def answer_level(person: Person, capability: str, quarter: int, own: int = 0) -> int | None:
+    """The level ``person`` answers for ``capability`` in quarter ``quarter`` (an index), with
+    a view of their own ``own`` levels off where nothing else moves them; None for don't know."""
     if person.role == "product" and capability not in PRODUCT_KNOWS:
         return None
     level = VIEWS[person.team][capability][quarter]
     bias = ROLE_BIAS.get(person.role, {})
     shift = bias.get(capability, bias.get("*", 0)) + PERSONAL.get((person.id, capability), 0)
-    if not shift and rng.random() < 0.08:  # a view of one's own, one level off
-        shift = rng.choice((-1, 1))
-    level += shift
+    level += shift or own
     return max(0, min(4, level))
 
 
-def answers_document(team: str, index: int, quarter: Quarter, model: Model, seed: int) -> str:
+def answers_document(team: str, quarter: Quarter, model: Model, seed: int) -> str:
     respondents: list[dict[str, Any]] = []
     for person in PEOPLE:
-        if person.team != team or person.joins > index:
+        if person.team != team or person.joins > quarter.index:
             continue
-        rng = random.Random(f"{seed}/survey/{person.id}/{quarter.milestone}")
         answers: dict[str, Any] = {}
         for capability in model.spec.capabilities:
             for question in capability.questions:
-                level = answer_level(person, capability.id, index, rng)
+                own = own_view(person, question.id, seed)
+                level = answer_level(person, capability.id, quarter.index, own)
                 choice = None
                 if level is not None:
                     top = max(c.level for c in question.choices)
@@ -168,13 +176,13 @@ def answers_document(team: str, index: int, quarter: Quarter, model: Model, seed
 
 
 def write_answers(
-    root: Path, teams: list[str], index: int, quarter: Quarter, model: Model, seed: int
+    root: Path, teams: list[str], quarter: Quarter, model: Model, seed: int
 ) -> list[str]:
     """Each team's answers file for the quarter; the workspace entries."""
     folder = root / "answers"
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for team in teams:
-        (folder / f"{team}.yaml").write_text(answers_document(team, index, quarter, model, seed))
+        (folder / f"{team}.yaml").write_text(answers_document(team, quarter, model, seed))
         entries.append(f"answers/{team}.yaml")
     return entries

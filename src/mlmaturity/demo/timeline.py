@@ -92,12 +92,11 @@ class TimelineBuilder:
     def quarter(
         self,
         team: TeamPlan,
-        index: int,
         quarter: Quarter,
         adopted: Adopted,
         commits: list[Commit],
     ) -> QuarterTimeline:
-        rng = random.Random(f"{self.seed}/timeline/{team.id}/{quarter.milestone}")
+        rng = random.Random(f"{self.seed}/timeline/{team.id}/{quarter.index}")
         build = {
             "automated": self._automated,
             "tracked": self._tracked,
@@ -231,7 +230,7 @@ class TimelineBuilder:
                     version=self._next_version(team),
                     registered=run.ended + timedelta(hours=rng.randint(2, 20)),
                     deployed=deployed,
-                    linked=not (quarter.milestone == "2026-Q1" and position == 5),
+                    linked=not (quarter.index == 0 and position == 5),
                 )
             timeline.runs.append(run)
         for _ in range(2):

@@ -4,6 +4,11 @@ A new SQLite store costs MLflow seconds of schema migrations; the demo migrates 
 store and copies it for each team that starts tracking (a copy of a migrated file is a store
 MLflow opens at once). Runs carry params, metrics, input datasets and git tags; versions are
 registered from logged models, and aliases move as the timeline promotes and rolls back.
+
+The client dates runs as it is told, but stamps experiments, registered models, their
+versions and logged models with the clock: each is dated afterwards, in the store, to the
+moment of the timeline it belongs to (a version registered in a past quarter says so, and
+an assessment as of that quarter sees it).
 """
 
 from __future__ import annotations
@@ -70,6 +75,41 @@ def _unsynced(client: Any) -> None:
         store.engine.dispose()  # pooled connections reconnect with the setting
 
 
+_DATES = {
+    "experiments": ("creation_time", "last_update_time", "experiment_id"),
+    "registered_models": ("creation_time", "last_updated_time", "name"),
+    "logged_models": ("creation_timestamp_ms", "last_updated_timestamp_ms", "model_id"),
+}
+
+
+def _date(client: Any, table: str, key: str, moment: datetime, *, created: bool = True) -> None:
+    """Set the time the client stamped on a row of ``table`` (its creation, and its last
+    update) to ``moment``; ``created=False`` sets the last update only."""
+    from sqlalchemy import text
+
+    created_column, updated_column, key_column = _DATES[table]
+    columns = [updated_column, *([created_column] if created else [])]
+    assignments = ", ".join(f"{c} = :at" for c in columns)
+    with client._tracking_client.store.engine.begin() as connection:
+        connection.execute(
+            text(f"UPDATE {table} SET {assignments} WHERE {key_column} = :key"),
+            {"at": _ms(moment), "key": key},
+        )
+
+
+def _date_version(client: Any, model: str, version: str, moment: datetime) -> None:
+    from sqlalchemy import text
+
+    with client._tracking_client.store.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE model_versions SET creation_time = :at, last_updated_time = :at "
+                "WHERE name = :model AND version = :version"
+            ),
+            {"at": _ms(moment), "model": model, "version": int(version)},
+        )
+
+
 class Tracking:
     """One MLflow store per team, under ``root/mlflow/``."""
 
@@ -94,7 +134,9 @@ class Tracking:
             self.template = path
         return self.template
 
-    def _client(self, team: TeamPlan) -> Any:
+    def _client(self, team: TeamPlan, since: datetime) -> Any:
+        """The team's client; a new store's experiment and registered model date from
+        ``since``."""
         if team.id not in self.clients:
             mlflow = import_mlflow()
             path = store_path(self.root, team.id)
@@ -103,11 +145,14 @@ class Tracking:
             client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
             _unsynced(client)
             artifacts = (self.root / "mlflow" / "artifacts" / team.id).resolve()
-            self.experiments[team.id] = client.create_experiment(
+            experiment = client.create_experiment(
                 EXPERIMENTS[team.id], artifact_location=artifacts.as_uri()
             )
+            self.experiments[team.id] = experiment
+            _date(client, "experiments", experiment, since)
             if team.id in PRODUCTION_ALIAS:
                 client.create_registered_model(team.model, description=f"{team.name}: {team.model}")
+                _date(client, "registered_models", team.model, since)
             self.clients[team.id] = client
         return self.clients[team.id]
 
@@ -115,12 +160,14 @@ class Tracking:
         """Log the quarter's runs and registry changes; the number of runs logged."""
         if not timeline.runs:
             return 0
-        client = self._client(team)
+        client = self._client(team, timeline.runs[0].started)
         # Registering a logged model's version looks the model up through the global client.
         import_mlflow().set_tracking_uri(client.tracking_uri)
         for run in timeline.runs:
             self._log(team, client, run)
-        self._promotions(team, client, timeline)
+        last = self._promotions(team, client, timeline)
+        if team.id in PRODUCTION_ALIAS and last is not None:
+            _date(client, "registered_models", team.model, last, created=False)
         return len(timeline.runs)
 
     def close(self) -> None:
@@ -171,7 +218,7 @@ class Tracking:
             client.log_inputs(run_id, datasets=inputs)
         model_id = location = None
         if run.release is not None and team.id in PRODUCTION_ALIAS:
-            model_id, location = self._logged_model(team, client, run_id)
+            model_id, location = self._logged_model(team, client, run_id, run.ended)
         client.set_terminated(run_id, "FINISHED", end_time=at)
         if run.release is not None and team.id in PRODUCTION_ALIAS:
             release = run.release
@@ -191,9 +238,12 @@ class Tracking:
                 )
             if team.id == "pricing":
                 client.set_registered_model_alias(team.model, "challenger", version)
+            _date_version(client, team.model, version, release.registered)
             release.version = int(version)
 
-    def _logged_model(self, team: TeamPlan, client: Any, run_id: str) -> tuple[str, str]:
+    def _logged_model(
+        self, team: TeamPlan, client: Any, run_id: str, ended: datetime
+    ) -> tuple[str, str]:
         from mlflow.models import Model, ModelSignature
         from mlflow.types import ColSpec, Schema
 
@@ -216,14 +266,17 @@ class Tracking:
         card.save(str(folder / "MLmodel"))
         (folder / "python_env.yaml").write_text(json.dumps({"python": "3.11.9"}) + "\n")
         client.finalize_logged_model(logged.model_id, "READY")
+        _date(client, "logged_models", str(logged.model_id), ended)
         return str(logged.model_id), str(logged.artifact_location)
 
-    def _promotions(self, team: TeamPlan, client: Any, timeline: QuarterTimeline) -> None:
+    def _promotions(
+        self, team: TeamPlan, client: Any, timeline: QuarterTimeline
+    ) -> datetime | None:
         """Move the production alias through the quarter's deployments and rollbacks; it ends
-        on the last version deployed."""
+        on the last version deployed. When the registry last changed (None: no registry)."""
         alias = PRODUCTION_ALIAS.get(team.id)
         if alias is None:
-            return
+            return None
         moves: list[tuple[datetime, int | None]] = []
         previous = self.live.get(team.id)
         for release in timeline.releases:
@@ -238,3 +291,5 @@ class Tracking:
             if version is not None:
                 client.set_registered_model_alias(team.model, alias, str(version))
                 self.live[team.id] = version
+        changes = [r.registered for r in timeline.releases] + [at for at, _ in moves]
+        return max(changes, default=None)

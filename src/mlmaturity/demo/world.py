@@ -13,7 +13,7 @@ from pathlib import Path
 from mlmaturity.demo.commits import plan_commits
 from mlmaturity.demo.events import Events
 from mlmaturity.demo.git import Repository
-from mlmaturity.demo.plan import QUARTERS, TARGET_STAGE, TEAMS, TeamPlan
+from mlmaturity.demo.plan import TARGET_STAGE, TEAMS, Quarter, TeamPlan
 from mlmaturity.demo.repos import repository_files
 from mlmaturity.demo.survey import write_answers
 from mlmaturity.demo.timeline import TimelineBuilder
@@ -22,13 +22,17 @@ from mlmaturity.demo.workspace import write_workspace
 
 
 def commit_quarter(
-    team: TeamPlan, index: int, seed: int, repository: Repository, adopted: dict[str, datetime]
+    team: TeamPlan,
+    quarter: Quarter,
+    seed: int,
+    repository: Repository,
+    adopted: dict[str, datetime],
 ) -> int:
-    """Make the team's commits of quarter ``index``; ``adopted`` learns when each practice
-    came in. The number of commits made."""
+    """Make the team's commits of ``quarter``; ``adopted`` learns when each practice came in.
+    The number of commits made."""
     made = 0
-    for planned in plan_commits(team, index, QUARTERS[index], seed):
-        practices = team.practices(index, planned.steps_done)
+    for planned in plan_commits(team, quarter, seed):
+        practices = team.practices(quarter.index, planned.steps_done)
         files = repository_files(team.id, practices, len(repository.commits))
         if repository.commit(files, planned.message, planned.author, planned.at):
             made += 1
@@ -38,13 +42,15 @@ def commit_quarter(
 
 
 class World:
-    """The demo organization in ``root`` (an empty folder), built from ``seed``."""
+    """The demo organization in ``root`` (an empty folder), built from ``seed`` over
+    ``quarters``."""
 
-    def __init__(self, root: Path, seed: int) -> None:
+    def __init__(self, root: Path, seed: int, quarters: tuple[Quarter, ...]) -> None:
         from mlmaturity.model import load_model
 
         self.root = root
         self.seed = seed
+        self.quarters = quarters
         self.model = load_model(None, TARGET_STAGE)
         self.repositories = {t.id: Repository(root / "repos" / t.repository) for t in TEAMS}
         for repository in self.repositories.values():
@@ -56,17 +62,17 @@ class World:
 
     def advance(self, index: int) -> tuple[int, int]:
         """Live through quarter ``index``; the commits and MLflow runs made."""
-        quarter = QUARTERS[index]
+        quarter = self.quarters[index]
         commits = runs = 0
         for team in TEAMS:
             repository, adopted = self.repositories[team.id], self.adopted[team.id]
-            commits += commit_quarter(team, index, self.seed, repository, adopted)
-            timeline = self.timelines.quarter(team, index, quarter, adopted, repository.commits)
+            commits += commit_quarter(team, quarter, self.seed, repository, adopted)
+            timeline = self.timelines.quarter(team, quarter, adopted, repository.commits)
             runs += self.tracking.write(team, timeline)
             self.events.add_quarter(team, quarter, adopted, timeline, repository.commits)
         self.events.write()
         teams = [t.id for t in TEAMS]
-        answers = write_answers(self.root, teams, index, quarter, self.model, self.seed)
+        answers = write_answers(self.root, teams, quarter, self.model, self.seed)
         sources = {}
         for team in TEAMS:
             listed = {"repos": [f"repos/{team.repository}"], **self.events.sources(team.id)}

@@ -23,6 +23,7 @@ BUSINESS = "business-kpis"
 MAX_PERIODS = 1000
 """More periods than this is a mistyped range, not a report (and would take long to compute)."""
 NOT_BEGUN = "the period has not begun"
+BUSINESS_NOT_RECORDED = "the team records no such metric"
 _UNIT = {"week": "W", "month": "M", "quarter": "Q"}
 _MONTHS = {"month": 1, "quarter": 3}
 
@@ -187,10 +188,16 @@ def _business(found: Found, teams: list[str], periods: list[Span]) -> list[KpiVa
     values = []
     for name, series in sorted(found.business.items()):
         unit = next(iter(series.values()))[1]
+        recorded = {team for team, _ in series}
         for team in [*teams, None]:
             for s in periods:
                 value = series.get((team, s.period), (None, ""))[0]
-                values.append(KpiValue(f"business:{name}", name, team, s.period, value, unit))
+                note = ""
+                if value is None:
+                    note = "no value in the period" if team in recorded else BUSINESS_NOT_RECORDED
+                values.append(
+                    KpiValue(f"business:{name}", name, team, s.period, value, unit, note=note)
+                )
     return values
 
 
@@ -216,6 +223,8 @@ def _evaluate(
                     note = f"no {unrecorded} recorded"
                 elif definition.zero_if_empty:
                     value = 0.0
+                else:
+                    note = definition.empty
             if value is not None and definition.per_30_days:
                 value = value * 30 / span.measured_days
             band = definition.band(value) if definition.band and value is not None else None

@@ -109,6 +109,7 @@ def deployment_frequency(tables: Mapping[str, Any], by: list[str]) -> Any:
     stage="actionable",
     needs=("deployments",),
     band=_bands(("<=", 5, "elite"), ("<=", 10, "high"), ("<=", 15, "medium")),
+    empty="no production deployment in the period",
 )
 def change_failure_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     # DORA: the share of production deployments that failed. A rollback fails the model's
@@ -128,6 +129,7 @@ def change_failure_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     stage="actionable",
     needs=("incidents",),
     band=_bands(("<", 1, "elite"), ("<", 24, "high"), ("<=", 168, "medium")),
+    empty="no incident resolved in the period",
 )
 def time_to_restore(tables: Mapping[str, Any], by: list[str]) -> Any:
     i = tables["incidents"]
@@ -143,6 +145,7 @@ def time_to_restore(tables: Mapping[str, Any], by: list[str]) -> Any:
     stage="actionable",
     needs=("deployments", "changes"),
     band=_bands(("<", 24, "elite"), ("<=", 168, "high"), ("<=", 720, "medium")),
+    empty="no production deployment in the period names a commit of the team's repositories",
 )
 def lead_time(tables: Mapping[str, Any], by: list[str]) -> Any:
     # A deployment's commit may be short: it names the one commit of the team it prefixes.
@@ -170,6 +173,7 @@ def lead_time(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="lower",
     stage="optimized",
     needs=("drift",),
+    empty="no drift alert in the period records both its onset and its detection",
 )
 def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
     d = tables["drift"]
@@ -184,6 +188,7 @@ def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="lower",
     stage="optimized",
     needs=("costs",),
+    empty="no cost in the period is tagged with a model",
 )
 def cost_per_model(tables: Mapping[str, Any], by: list[str]) -> Any:
     # Amounts in different currencies are never summed: such a period says so instead.
@@ -213,6 +218,7 @@ def cost_per_model(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="higher",
     stage="actionable",
     needs=("ci_runs",),
+    empty="no CI run in the period ran to success or failure",
 )
 def ci_success_rate(tables: Mapping[str, Any], by: list[str]) -> Any:
     c = tables["ci_runs"]
@@ -252,6 +258,7 @@ def _holdout(tables: Mapping[str, Any]) -> Any:
     better="higher",
     stage="actionable",
     needs=("deployments", "evaluations"),
+    empty="no production version at the period's end has a held-out metric",
 )
 def holdout_accuracy(tables: Mapping[str, Any], by: list[str]) -> Any:
     live = _live_versions(tables)
@@ -267,6 +274,7 @@ def holdout_accuracy(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="higher",
     stage="actionable",
     needs=("deployments", "evaluations"),
+    empty="no production version at the period's end replaced one measured with the same metric",
 )
 def holdout_accuracy_change(tables: Mapping[str, Any], by: list[str]) -> Any:
     # Only where both versions were measured with the same metric: a change of metric is not
@@ -299,6 +307,7 @@ def holdout_accuracy_change(tables: Mapping[str, Any], by: list[str]) -> Any:
     better="higher",
     stage="optimized",
     needs=("deployments", "model_versions", "training_runs"),
+    empty="no production version at the period's end names a training run in the store",
 )
 def automated_retraining_share(tables: Mapping[str, Any], by: list[str]) -> Any:
     # Production versions whose training run nobody started by hand; versions whose run is

@@ -29,6 +29,9 @@ class KpiDefinition:
     """A count per period, scaled to 30 days by the period's days in range and not to come."""
     zero_if_empty: bool = False
     """A count: a period without events is 0, not n/a, for a team that records the tables."""
+    empty: str = "nothing in the period to measure it from"
+    """Why a period is n/a when the team records every table the KPI needs but the query
+    found nothing to measure in the period (never an empty note)."""
 
 
 class Tables(dict[str, Any]):
@@ -73,12 +76,13 @@ def kpi(
     band: Band | None = None,
     per_30_days: bool = False,
     zero_if_empty: bool = False,
+    empty: str = KpiDefinition.empty,
 ) -> Callable[[Query], Query]:
     def register(query: Query) -> Query:
         if id in _KPIS:
             raise ValueError(f"KPI '{id}' is registered twice")
         _KPIS[id] = KpiDefinition(
-            id, name, unit, better, stage, needs, query, band, per_30_days, zero_if_empty
+            id, name, unit, better, stage, needs, query, band, per_30_days, zero_if_empty, empty
         )
         return query
 

@@ -45,12 +45,15 @@ def _overlay(data: dict[str, Any], file: str) -> Any:
     return merged
 
 
-def load_model(path: Path | None = None, target_stage: int | None = None) -> Model:
-    """Load ``path`` (or the bundled default), reporting every problem in it at once."""
+def load_model(
+    path: Path | None = None, target_stage: int | None = None, *, keep: list[bytes] | None = None
+) -> Model:
+    """Load ``path`` (or the bundled default), reporting every problem in it at once (the
+    file's bytes are appended to ``keep``, if given; the default model's are not)."""
     if path is None:
         data, file = _default_data(), "<default model>"
     else:
-        data, file = read_yaml(path), str(path)
+        data, file = read_yaml(path, keep=keep), str(path)
     if isinstance(data, dict) and data.get("extends") is not None:
         if data["extends"] != "default":
             line = locate(data, ("extends",), file)[1]

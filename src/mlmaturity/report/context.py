@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlmaturity.model.stages import stage_label
+from mlmaturity.report.charts import team_labels
 from mlmaturity.report.provenance import (
     BarrierView,
     EvidenceGroup,
@@ -14,7 +15,8 @@ from mlmaturity.report.provenance import (
     TeamMisalignment,
     misalignments,
 )
-from mlmaturity.report.trends import Trends, build_trends
+from mlmaturity.report.summary import Since, Summary, since_previous, summary
+from mlmaturity.report.trends import PER_TEAM_KPIS, Trends, build_trends
 from mlmaturity.scoring import Assessment, TeamAssessment
 from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult, KpiResult
 
@@ -75,15 +77,25 @@ def kpi_value_text(kpi: KpiResult) -> str:
     return kpi_number(kpi.value) + (f" ({kpi.band})" if kpi.band else "")
 
 
-def kpi_table(kpis: list[KpiResult]) -> tuple[list[str], list[KpiRow]]:
-    """Periods (columns) and one row per KPI, in the order the KPIs were given."""
+MIXED_METRICS = (
+    "A mean over models measured by different metrics (one team's AUC, another's accuracy): "
+    "compare each team's own line in the chart, not this mean."
+)
+
+
+def kpi_table(kpis: list[KpiResult], organization: bool = False) -> tuple[list[str], list[KpiRow]]:
+    """Periods (columns) and one row per KPI, in the order the KPIs were given; the
+    ``organization``'s means over different models' metrics say so."""
     periods = sorted({k.period for k in kpis})
     rows = []
     for kpi_id in dict.fromkeys(k.id for k in kpis):
         mine = {k.period: k for k in kpis if k.id == kpi_id}
         first = next(iter(mine.values()))
         cells = [kpi_value_text(mine[p]) if p in mine else "n/a" for p in periods]
-        rows.append(KpiRow(first.name, first.unit, cells, first.note))
+        note = first.note
+        if organization and kpi_id in PER_TEAM_KPIS:
+            note = f"{MIXED_METRICS} {note}".strip()
+        rows.append(KpiRow(first.name, first.unit, cells, note))
     return periods, rows
 
 
@@ -121,6 +133,15 @@ class ReportContext:
     """Every team's findings, failures first, each with its appendix anchor."""
     trends: Trends | None = None
     barrier_names: dict[str, str] = field(default_factory=dict)
+    team_labels: dict[str, str] = field(default_factory=dict)
+    """Team id → its name, told apart where two teams share one (charts and summaries)."""
+    target_stage: int = 1
+    """The stage the barriers are shown against: the organization's next."""
+    below_target: list[str] = field(default_factory=list)
+    """The teams (ids) below ``target_stage``, whose criteria of it the barriers show."""
+    since: Since | None = None
+    """What changed since the previous assessment (with a history)."""
+    summary: Summary | None = None
 
 
 def _team_view(team: TeamAssessment) -> TeamView:
@@ -151,9 +172,17 @@ def template_filters() -> dict[str, Callable[..., str]]:
     }
 
 
-def build_context(assessment: Assessment, history: Sequence[Assessment] = ()) -> ReportContext:
-    """The context of ``assessment``; ``history`` (earlier assessments, oldest first) feeds trends."""
+def build_context(
+    assessment: Assessment,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
+) -> ReportContext:
+    """The context of ``assessment``; ``history`` (earlier assessments, oldest first) feeds
+    trends and what changed since the last one; ``milestones`` names assessments by their
+    ``generated_at``."""
+    milestones = milestones or {}
     org = assessment.organization
+    labels = team_labels(assessment.teams)
     names = {t.id: t.name for t in assessment.teams}
     team_capabilities = {t.id: {c.id: c for c in t.capabilities} for t in assessment.teams}
     heatmap = []
@@ -173,9 +202,11 @@ def build_context(assessment: Assessment, history: Sequence[Assessment] = ()) ->
                 laggard=names.get(rollup.laggard or "", "n/a"),
             )
         )
-    org_periods, org_rows = kpi_table(org.kpis)
+    org_periods, org_rows = kpi_table(org.kpis, organization=True)
     provenance = Provenance(assessment)
     barriers = [b for b in org.barriers if b.severity]
+    target, below = provenance.target()
+    previous = since_previous(assessment, history[-1], milestones, labels) if history else None
     return ReportContext(
         assessment=assessment,
         organization_stage=stage_label(org.stage),
@@ -192,6 +223,11 @@ def build_context(assessment: Assessment, history: Sequence[Assessment] = ()) ->
         conflicts=provenance.conflicts(),
         misalignments=misalignments(assessment.teams),
         evidence=provenance.groups,
-        trends=build_trends(assessment, history),
+        trends=build_trends(assessment, history, milestones),
         barrier_names={b.id: b.name for b in org.barriers},
+        team_labels=labels,
+        target_stage=target,
+        below_target=[t.id for i, t in enumerate(assessment.teams) if i in below],
+        since=previous,
+        summary=summary(assessment, barriers, labels),
     )

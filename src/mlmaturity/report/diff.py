@@ -9,9 +9,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mlmaturity.diff import AssessmentDiff, Decision, KpiChange, Side
+from mlmaturity.diff import AssessmentDiff, Decision, KpiChange, ScoreChange, Side
 from mlmaturity.model.stages import stage_label
+from mlmaturity.report.context import kpi_number, percent, score_text
 from mlmaturity.report.terminal import render_plain
+from mlmaturity.scoring.result import DimensionResult
 
 SHOWN_EVIDENCE = 3
 """Findings or answers quoted per side of a flipped criterion (the JSON has them all)."""
@@ -44,12 +46,6 @@ def _arrow(before: float | None, after: float | None) -> str:
     return "↑" if after > before else "↓" if after < before else "="
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
 def _team(team: str | None) -> str:
     return team if team is not None else "organization"
 
@@ -80,7 +76,8 @@ def evidence(decision: Decision | None) -> list[str]:
 def _kpi_cell(value: float | None, band: str | None, period: str | None) -> str:
     if period is None:
         return NONE
-    return f"{period[:7]}: {_number(value)}" + (f" ({band})" if band else "")
+    shown = "n/a" if value is None else kpi_number(value)
+    return f"{period[:7]}: {shown}" + (f" ({band})" if band else "")
 
 
 def _kpi_rows(kpis: Sequence[KpiChange]) -> tuple[list[list[str]], int]:
@@ -128,9 +125,9 @@ def sections(diff: AssessmentDiff, *, evidence_columns: bool = True) -> list[Sec
             [
                 _team(d.team),
                 d.name,
-                _number(d.score_before) if d.score_before is not None else "inconclusive",
-                _number(d.score_after) if d.score_after is not None else "inconclusive",
-                _arrow(d.score_before, d.score_after),
+                _score(d, d.before),
+                _score(d, d.after),
+                _arrow(d.before.score if d.before else None, d.after.score if d.after else None),
             ]
             for d in diff.dimensions
         ]
@@ -205,7 +202,14 @@ def sections(diff: AssessmentDiff, *, evidence_columns: bool = True) -> list[Sec
 
 
 def _percent(value: float | None) -> str:
-    return NONE if value is None else f"{round(value * 100)}%"
+    return NONE if value is None else percent(value)
+
+
+def _score(change: ScoreChange, side: DimensionResult | None) -> str:
+    """As the reports show a score (``2.0 (8 capabilities)``); ``absent``: not in that model."""
+    if side is None:
+        return "absent"
+    return score_text(side, "teams" if change.team is None else "capabilities")
 
 
 def _heading(diff: AssessmentDiff) -> tuple[str, list[str]]:

@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported by the commands that rea
 
 HISTORY_SCHEMA_VERSION = 1
 DIGEST_SHOWN = 12
+FOOTER = (
+    "Inputs: the digest of the workspace, model and answers files assessed (docs/history.md). "
+    "`mlmaturity diff A B` shows what changed from entry A to entry B (an id or a milestone); "
+    "without arguments, from the previous to the latest."
+)
 
 
 def history_text(
@@ -46,7 +51,7 @@ def history_text(
         )
     parts: list[RenderableType] = [
         table,
-        Text("Inputs: the workspace digest (docs/history.md); `mlmaturity diff A B` compares two"),
+        Text(FOOTER),
     ]
     return render_plain(parts, width=width, color=color)
 

@@ -8,9 +8,8 @@ autoescape (and, where it runs inside text, a ``<bdi>`` so right-to-left names s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -19,12 +18,12 @@ from markupsafe import Markup
 from mlmaturity.report.charts import Chart
 from mlmaturity.report.context import ReportContext, build_context, template_filters
 from mlmaturity.report.registry import report_format
-from mlmaturity.report.trend_charts import KPI_LEGEND
+from mlmaturity.report.summary import long_date
 from mlmaturity.scoring import Assessment
 
 SHOWN_FINDINGS = 3
 """Findings named per team beside a criterion; the appendix has them all."""
-ROADMAP_DETAILED = 10
+ROADMAP_DETAILED = 5
 """Roadmap steps shown with why, barriers, tools and KPI; the rest are listed after them."""
 
 
@@ -35,41 +34,30 @@ class Charts:
     barriers: Chart | None
     stage_trend: Chart | None
     team_trend: Chart | None
-    kpis: list[Chart] = field(default_factory=list)
+    kpis: Chart | None = None
     misalignments: Chart | None = None
 
 
 def build_charts(ctx: ReportContext) -> Charts:
-    from mlmaturity.report import charts, trend_charts
+    """Every chart of the report: seven calls to vl-convert at most (about 20 to 60 ms each)."""
+    from mlmaturity.report import barrier_charts, capability_charts, trend_charts
 
     trends = ctx.trends
     history = trends is not None and trends.has_history
-    teams = [t.name for t in ctx.assessment.teams]
     return Charts(
-        heatmap=charts.heatmap(ctx),
-        radar=charts.radar(ctx),
-        barriers=charts.barrier_severity(ctx) if ctx.barriers else None,
+        heatmap=capability_charts.heatmap(ctx),
+        radar=capability_charts.radar(ctx),
+        barriers=barrier_charts.barrier_severity(ctx) if ctx.barriers else None,
         stage_trend=trend_charts.stage_trend(trends) if trends and history else None,
-        team_trend=trend_charts.team_trend(trends, teams) if trends and history else None,
-        kpis=[trend_charts.kpi_trend(k, n) for n, k in enumerate(trends.kpis) if k.points]
-        if trends
-        else [],
-        misalignments=charts.misalignment_chart(ctx) if ctx.misalignments else None,
+        team_trend=trend_charts.team_trend(trends, ctx.team_labels) if trends and history else None,
+        kpis=trend_charts.kpi_trends(trends, ctx.team_labels) if trends else None,
+        misalignments=barrier_charts.misalignment_chart(ctx) if ctx.misalignments else None,
     )
 
 
 def bidi(value: object) -> Markup:
     """A name inside running text: escaped, and isolated so right-to-left text stays put."""
     return Markup("<bdi>{}</bdi>").format(value)
-
-
-def long_date(day: str) -> str:
-    """``'25 November 2026'`` for ``'2026-11-25'`` (or an ISO time)."""
-    try:
-        parsed = datetime.fromisoformat(day)
-    except ValueError:
-        return day
-    return f"{parsed.day} {parsed:%B %Y}"
 
 
 def level_class(level: int | None) -> str:
@@ -101,8 +89,14 @@ def stylesheet() -> Markup:
     return Markup(css)
 
 
-def html_document(assessment: Assessment, history: Sequence[Assessment] = ()) -> str:
-    ctx = build_context(assessment, history)
+def html_document(
+    assessment: Assessment,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
+) -> str:
+    """The report of ``assessment`` with the trends of ``history`` (earlier assessments,
+    oldest first); ``milestones`` names assessments by their ``generated_at``."""
+    ctx = build_context(assessment, history, milestones)
     template = _environment().get_template("report.html.j2")
     return template.render(
         ctx=ctx,
@@ -110,7 +104,6 @@ def html_document(assessment: Assessment, history: Sequence[Assessment] = ()) ->
         css=stylesheet(),
         shown_findings=SHOWN_FINDINGS,
         roadmap_detailed=ROADMAP_DETAILED,
-        kpi_legend=KPI_LEGEND,
     )
 
 
@@ -118,6 +111,10 @@ def html_document(assessment: Assessment, history: Sequence[Assessment] = ()) ->
     "html", suffix=".html", description="One self-contained page: charts, trends and evidence"
 )
 def render_html(
-    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    assessment: Assessment,
+    color: bool = False,
+    *,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> str:
-    return html_document(assessment, history)
+    return html_document(assessment, history, milestones)

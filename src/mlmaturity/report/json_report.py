@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlmaturity.report.registry import report_format
@@ -11,7 +11,11 @@ from mlmaturity.scoring import Assessment
 
 @report_format("json", suffix=".json", description="Machine-readable, versioned; see docs/schema/")
 def render_json(
-    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    assessment: Assessment,
+    color: bool = False,
+    *,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> str:
     return assessment.model_dump_json(indent=2) + "\n"
 

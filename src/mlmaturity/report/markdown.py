@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -38,7 +38,12 @@ def _environment() -> Environment:
 
 @report_format("markdown", suffix=".md", description="For pull requests and wikis")
 def render_markdown(
-    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    assessment: Assessment,
+    color: bool = False,
+    *,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> str:
+    """The report as Markdown; with a ``history``, what changed since its last assessment."""
     template = _environment().get_template("report.md.j2")
-    return template.render(ctx=build_context(assessment))
+    return template.render(ctx=build_context(assessment, history[-1:], milestones))

@@ -7,7 +7,7 @@ fetched while printing: the document is self-contained and every URL is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from mlmaturity.errors import InputError
@@ -17,7 +17,8 @@ from mlmaturity.scoring import Assessment
 
 INSTALL = "pip install 'mlmaturity[pdf]'"
 PANGO = (
-    "on Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; "
+    "on Debian or Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+    "libharfbuzz-subset0 fonts-dejavu-core; "
     "elsewhere see WeasyPrint's installation guide"
 )
 
@@ -40,9 +41,13 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def pdf_document(assessment: Assessment, history: Sequence[Assessment] = ()) -> bytes:
+def pdf_document(
+    assessment: Assessment,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
+) -> bytes:
     weasyprint = _weasyprint()
-    html = html_document(assessment, history)
+    html = html_document(assessment, history, milestones)
     document = weasyprint.HTML(string=html, url_fetcher=_refuse, base_url=None)
     pdf: bytes = document.write_pdf()
     return pdf
@@ -52,6 +57,10 @@ def pdf_document(assessment: Assessment, history: Sequence[Assessment] = ()) -> 
     "pdf", suffix=".pdf", description="The HTML report, printed (needs WeasyPrint)", binary=True
 )
 def render_pdf(
-    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    assessment: Assessment,
+    color: bool = False,
+    *,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> bytes:
-    return pdf_document(assessment, history)
+    return pdf_document(assessment, history, milestones)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.model.stages import Stage
 from mlmaturity.report.findings import OUTCOME_ORDER
 from mlmaturity.scoring import Assessment, TeamAssessment
 from mlmaturity.scoring.result import (
@@ -17,6 +18,10 @@ from mlmaturity.scoring.result import (
 )
 from mlmaturity.survey.consensus import Misalignment
 
+TOP_STAGE = max(Stage)
+BARRIER_CRITERIA = 5
+"""Criteria shown in full per barrier, those holding the most teams first; the rest are
+steps of the teams' roadmaps."""
 _SUPPORTS = {
     Status.MET: {Outcome.PASS},
     Status.UNMET: {Outcome.FAIL, Outcome.ERROR},
@@ -29,7 +34,8 @@ _SUPPORTS = {
 class EvidenceRef:
     """A finding and its place (an HTML id) in the evidence appendix."""
 
-    anchor: str
+    anchor: str | None
+    """None: a finding the team's own list lacks (nothing to link to)."""
     finding: Finding
 
 
@@ -61,9 +67,14 @@ class FailingCriterion:
 class BarrierView:
     barrier: BarrierResult
     criteria: list[FailingCriterion]
-    """The unmet criteria no barrier ranked above this one has shown."""
-    shown_above: list[FailingCriterion]
-    """This barrier's other unmet criteria, shown (with their evidence) under a barrier above."""
+    """The unmet criteria of the target stage no barrier ranked above this one has shown."""
+    shown_above: list[tuple[int, int]]
+    """(rank of a barrier above, how many of this barrier's criteria are shown under it)."""
+    more: int
+    """Unmet criteria of the target stage past the ``BARRIER_CRITERIA`` shown: in the roadmaps."""
+    later: int
+    """This barrier's unmet criteria beyond the target stage, or unmet only by teams at it:
+    in each team's roadmap and detail, not here."""
     team_severity: list[tuple[str, float | None]]
     """Each team's severity of this barrier, in team order."""
 
@@ -78,6 +89,7 @@ class TeamConflict:
 @dataclass(frozen=True)
 class TeamMisalignment:
     team: str
+    team_id: str
     misalignment: Misalignment
     comments: list[str]
     """What respondents wrote beside their answers to the question (question scope only)."""
@@ -107,18 +119,19 @@ class Provenance:
             ordered = sorted(
                 team.findings, key=lambda f: (OUTCOME_ORDER[f.outcome], f.check, f.subject)
             )
-            refs = [EvidenceRef(f"ev-{index}-{n}", f) for n, f in enumerate(ordered, 1)]
-            self.groups.append(EvidenceGroup(team.name, refs))
             anchors: dict[tuple[str, str, str], str] = {}
-            for ref in refs:
-                anchors.setdefault(_key(ref.finding), ref.anchor)
+            refs = []
+            for n, found in enumerate(ordered, 1):
+                anchors.setdefault(_key(found), f"ev-{index}-{n}")
+                refs.append(EvidenceRef(f"ev-{index}-{n}", found))
+            self.groups.append(EvidenceGroup(team.name, refs))
             self._anchors.append(anchors)
 
     def evidence(self, index: int, criterion: CriterionResult) -> CriterionEvidence:
         team = self.assessment.teams[index]
         wanted = _SUPPORTS[criterion.evidence] if criterion.evidence else set()
         findings = [
-            EvidenceRef(self._anchors[index].get(_key(f), ""), f)
+            EvidenceRef(self._anchors[index].get(_key(f)), f)
             for f in criterion.findings
             if f.outcome in wanted
         ]
@@ -130,25 +143,79 @@ class Provenance:
             survey=list(criterion.answers),
         )
 
+    def target(self) -> tuple[int, set[int]]:
+        """The stage the barriers are shown against (the organization's next) and the teams
+        (by index) below it; with none below, every team and the top stage."""
+        org = self.assessment.organization.stage
+        target = min(TOP_STAGE, (org or 0) + 1)
+        below = {i for i, t in enumerate(self.assessment.teams) if (t.stage or 0) < target}
+        return (target, below) if below else (TOP_STAGE, set(range(len(self.assessment.teams))))
+
     def barriers(self, barriers: list[BarrierResult]) -> list[BarrierView]:
-        """The barriers in their order, each criterion shown in full once: under the first
-        (most severe) barrier it holds back, and named under the others."""
-        shown: dict[str, FailingCriterion] = {}
+        """The barriers in their order, each with the unmet criteria of the target stage that
+        teams below it still need (those holding the most teams first, at most
+        ``BARRIER_CRITERIA``), each shown in full once: under the first (most severe) barrier
+        it holds back, and counted under the others."""
+        target, below = self.target()
+        teams = self.assessment.teams
+        unmet = {Status.UNMET, Status.INCONCLUSIVE}
+        # the lowest teams first: their next stage is the most basic
+        order = sorted(below, key=lambda i: (teams[i].stage or 0, i))
+
+        def needs(i: int, criterion: FailingCriterion) -> bool:
+            """Team ``i`` needs it for its next stage (and the target stage) and lacks it."""
+            verdict = criterion.teams[i]
+            limit = min(target, teams[i].next_stage)
+            return criterion.level <= limit and verdict is not None and verdict.status in unmet
+
+        shown: dict[str, int] = {}
+        """Criterion id → the rank of the barrier it is shown under."""
         views = []
-        for barrier in barriers:
-            new, above = [], []
-            for criterion in self._failing(barrier):
+        for rank, barrier in enumerate(barriers, 1):
+            failing = self._failing(barrier)
+            holders = {c.id: sum(needs(i, c) for i in order) for c in failing}
+            wanted = {
+                i: sorted(
+                    (c for c in failing if needs(i, c)),
+                    key=lambda c: (-holders[c.id], c.level, c.id),
+                )
+                for i in order
+            }
+            needed = [c for c in failing if holders[c.id]]
+            above: dict[int, int] = {}
+            for criterion in needed:
                 if criterion.id in shown:
-                    above.append(shown[criterion.id])
-                else:
-                    criterion = replace(criterion, anchor=f"crit-{len(shown) + 1}")
-                    shown[criterion.id] = criterion
-                    new.append(criterion)
+                    above[shown[criterion.id]] = above.get(shown[criterion.id], 0) + 1
+            new: list[FailingCriterion] = []
+            picked: set[str] = set()
+            while len(new) < BARRIER_CRITERIA and any(wanted.values()):
+                for i in order:  # in turns, so each team below gets its share
+                    while wanted[i] and (wanted[i][0].id in shown or wanted[i][0].id in picked):
+                        wanted[i].pop(0)
+                    if wanted[i] and len(new) < BARRIER_CRITERIA:
+                        criterion = wanted[i].pop(0)
+                        picked.add(criterion.id)
+                        new.append(criterion)
+            for criterion in new:
+                shown[criterion.id] = rank
+            new = [
+                replace(c, anchor=f"crit-{len(shown) - len(new) + n}") for n, c in enumerate(new, 1)
+            ]
             severity = [
                 (team.name, next((b.severity for b in team.barriers if b.id == barrier.id), None))
                 for team in self.assessment.teams
             ]
-            views.append(BarrierView(barrier, new, above, severity))
+            more = len(needed) - len(new) - sum(above.values())
+            views.append(
+                BarrierView(
+                    barrier,
+                    new,
+                    sorted(above.items()),
+                    more,
+                    len(failing) - len(needed),
+                    severity,
+                )
+            )
         return views
 
     def _failing(self, barrier: BarrierResult) -> list[FailingCriterion]:
@@ -189,13 +256,14 @@ class Provenance:
 
 
 def misalignments(teams: list[TeamAssessment]) -> list[TeamMisalignment]:
-    """Every team's disagreements, widest first, with the comments given on the question."""
+    """Every team's disagreements, widest first (a whole capability before one question of
+    the same spread, then in team order), with the comments given on the question."""
     found = []
     for team in teams:
         comments = {q.question: q.comments for q in team.consensus}
         for m in team.misalignments:
             said = comments.get(m.subject, []) if m.scope == "question" else []
-            found.append(TeamMisalignment(team.name, m, list(said)))
+            found.append(TeamMisalignment(team.name, team.id, m, list(said)))
     return sorted(
-        found, key=lambda t: (t.misalignment.scope != "capability", -t.misalignment.spread)
+        found, key=lambda t: (-t.misalignment.spread, t.misalignment.scope != "capability")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -13,10 +13,16 @@ from mlmaturity.scoring import Assessment
 
 
 class Renderer(Protocol):
-    """``(assessment, color, history=earlier assessments, oldest first) -> text or bytes``."""
+    """``(assessment, color, history=earlier assessments, oldest first, milestones=names of
+    assessments by their generated_at) -> text or bytes``."""
 
     def __call__(
-        self, assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+        self,
+        assessment: Assessment,
+        color: bool = False,
+        *,
+        history: Sequence[Assessment] = (),
+        milestones: Mapping[str, str] | None = None,
     ) -> str | bytes: ...
 
 
@@ -62,13 +68,16 @@ def render(
     *,
     color: bool = False,
     history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> str | bytes:
     """Render ``assessment`` as format ``name``; ``history`` is the workspace's earlier
-    assessments, oldest first, without ``assessment`` itself (the HTML and PDF draw trends)."""
+    assessments, oldest first, without ``assessment`` itself (the HTML and PDF draw trends,
+    the HTML, PDF and Markdown say what changed since the last); ``milestones`` names any of
+    them, ``assessment`` too, by its ``generated_at`` (else they are named by date)."""
     available = formats()
     if name not in available:
         raise KeyError(f"unknown report format '{name}'; known: {', '.join(sorted(available))}")
-    return available[name].render(assessment, color, history=history)
+    return available[name].render(assessment, color, history=history, milestones=milestones)
 
 
 def write_report(
@@ -77,6 +86,7 @@ def write_report(
     name: str | None = None,
     *,
     history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> ReportFormat:
     """Render and write atomically; the format is ``name``, else the one of ``path``'s suffix."""
     from mlmaturity.atomic import write_bytes_atomic
@@ -88,6 +98,6 @@ def write_report(
         if suffix not in by_suffix:
             raise KeyError(f"no report format writes '{suffix}' files")
         name = by_suffix[suffix]
-    rendered = render(assessment, name, history=history)
+    rendered = render(assessment, name, history=history, milestones=milestones)
     write_bytes_atomic(path, rendered if isinstance(rendered, bytes) else rendered.encode())
     return available[name]

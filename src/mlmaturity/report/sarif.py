@@ -287,7 +287,11 @@ def sarif_text(log: dict[str, Any]) -> str:
 
 @report_format("sarif", suffix=".sarif", description="Findings for code scanning (SARIF 2.1.0)")
 def render_sarif(
-    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    assessment: Assessment,
+    color: bool = False,
+    *,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> str:
     by_subject: dict[str, dict[str, Finding]] = {}
     for team in assessment.teams:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -142,7 +142,11 @@ def _team(view: TeamView) -> RenderableType:
 
 @report_format("text", suffix=".txt", description="A summary for the terminal")
 def render_text(
-    assessment: Assessment, color: bool = False, *, history: Sequence[Assessment] = ()
+    assessment: Assessment,
+    color: bool = False,
+    *,
+    history: Sequence[Assessment] = (),
+    milestones: Mapping[str, str] | None = None,
 ) -> str:
     """Colour means a terminal: then the text fits its width; otherwise it is WIDTH wide."""
     ctx = build_context(assessment)

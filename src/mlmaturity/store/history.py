@@ -2,8 +2,8 @@
 
 A store is a SQLAlchemy URL; a workspace's is its ``store:`` or the SQLite file
 ``.mlmaturity/history.db`` beside its workspace file. A store is migrated to the newest schema
-when it is first opened. Reading a store that does not exist yet finds no assessments and
-creates nothing.
+when an assessment is first recorded in it; reading never writes: a store that does not exist
+yet finds no assessments and creates nothing, and one of an older revision is read as it is.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 DEFAULT_FILE = Path(".mlmaturity") / "history.db"
 REFS = ("latest", "previous")
 MAX_MILESTONE = 200
+TREND_ASSESSMENTS = 24
+"""How many earlier assessments a report draws its trends from: the newest ones (two years
+of monthly assessments, six of quarterly ones)."""
 
 
 class HistoryEntry(BaseModel):
@@ -76,6 +79,8 @@ class HistoryStore:
         self.name = name
         """How messages name the store (never with its password)."""
         self._engine: Engine | None = None
+        self._current = False
+        """Whether this process brought the schema to the newest revision (to write)."""
 
     @classmethod
     def at(cls, url: str) -> HistoryStore:
@@ -229,17 +234,44 @@ class HistoryStore:
             document = connection.execute(select(a.c.document).where(a.c.id == entry.id)).scalar()
         return self._parse(entry.id, document)
 
-    def assessments(self, *, before: datetime | None = None) -> list[Assessment]:
-        """The stored assessments (made before ``before``, if given), oldest first: trends."""
+    def assessments(
+        self, *, before: datetime | None = None, limit: int | None = None
+    ) -> list[Assessment]:
+        """The stored assessments made before ``before`` (if given), oldest first: trends.
+
+        With ``limit``, only the newest ``limit`` of them (still oldest first): each is a
+        whole document to parse (about 20 ms for the demo's 550 KB), so a report bounds them
+        (``TREND_ASSESSMENTS``) however long the history grows."""
+        return self.named_assessments(before=before, limit=limit)[0]
+
+    def named_assessments(
+        self, *, before: datetime | None = None, limit: int | None = None
+    ) -> tuple[list[Assessment], dict[str, str]]:
+        """``assessments``, with the milestones that name them keyed by their
+        ``generated_at`` (what a report labels them by: ``mlmaturity.report.render``)."""
+        if limit is not None and limit <= 0:
+            return [], {}
         a = tables.assessments
-        query = select(a.c.id, a.c.document).order_by(a.c.generated_at, a.c.id)
+        query = select(a.c.id, a.c.document, a.c.milestone)
         if before is not None:
             query = query.where(a.c.generated_at < utc(before))
+        if limit is None:
+            query = query.order_by(a.c.generated_at, a.c.id)
+        else:
+            query = query.order_by(a.c.generated_at.desc(), a.c.id.desc()).limit(limit)
         with self._reading() as connection:
             if connection is None:
-                return []
-            rows = connection.execute(query).all()
-        return [self._parse(row.id, row.document) for row in rows]
+                return [], {}
+            rows = list(connection.execute(query).all())
+        if limit is not None:
+            rows.reverse()
+        parsed = [self._parse(row.id, row.document) for row in rows]
+        names = {
+            assessment.generated_at: row.milestone
+            for assessment, row in zip(parsed, rows, strict=True)
+            if row.milestone
+        }
+        return parsed, names
 
     def _parse(self, entry_id: int, document: str | None) -> Assessment:
         try:
@@ -259,6 +291,7 @@ class HistoryStore:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+            self._current = False
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -268,67 +301,55 @@ class HistoryStore:
 
     @property
     def engine(self) -> Engine:
-        """The store's engine, the schema brought to the newest revision (created if need be)."""
-        if self._engine is None:
-            self._engine = self._open()
+        """The store's engine, the schema brought to the newest revision (the database created
+        if need be): for writing. Reading never migrates (``_reading``)."""
+        from mlmaturity.store.engine import migrated
+
+        if not self._current:
+            self._engine = migrated(self._engine, self.url, self.name)
+            self._current = True
+        assert self._engine is not None
         return self._engine
 
     def exists(self) -> bool:
         """False for a SQLite store whose file is not there yet (a server store always is)."""
         return self.url.get_backend_name() != "sqlite" or Path(self.url.database or "").exists()
 
-    def _open(self) -> Engine:
-        from mlmaturity.store.engine import store_engine
-        from mlmaturity.store.migrate import SchemaTooNew, ensure_current
-
-        if self.url.get_backend_name() == "sqlite":
-            path = Path(self.url.database or "")
-            if path.is_dir():
-                raise StoreError(self.name, "is a folder, not a SQLite file")
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    self.name, f"its folder cannot be created: {exc.strerror}"
-                ) from None
-        try:
-            engine = store_engine(self.url)
-        except (ImportError, SQLAlchemyError) as exc:
-            raise database_error(self.name, self.url, exc) from None
-        try:
-            ensure_current(engine)
-        except SchemaTooNew as exc:
-            engine.dispose()
-            raise StoreError(
-                self.name,
-                f"its schema (revision {exc.revision}) is newer than this mlmaturity knows",
-                "upgrade mlmaturity to read it",
-            ) from None
-        except (ImportError, SQLAlchemyError, TimeoutError) as exc:
-            engine.dispose()
-            raise database_error(self.name, self.url, exc, "cannot be opened") from None
-        return engine
-
     @contextmanager
     def _reading(self) -> Iterator[Connection | None]:
-        """A connection in a transaction; ``None`` for a store not created yet."""
+        """A connection in a transaction; ``None`` for a store with nothing recorded yet.
+
+        Nothing is created or migrated: a store of an older revision this version reads
+        (``migrate.READABLE``) is read as it is."""
+        from mlmaturity.store.engine import unmigrated
+        from mlmaturity.store.migrate import current_revision, readable
+
         if not self.exists():
             yield None
             return
-        with self._connection(write=False) as connection:
+        if self._engine is None:
+            self._engine = unmigrated(self.url, self.name)
+        with self._connection(self._engine, write=False) as connection:
+            revision = current_revision(connection)
+            if revision is None:  # no history tables: nothing recorded
+                yield None
+                return
+            if not readable(revision):
+                from mlmaturity.store.engine import schema_error
+
+                raise schema_error(self.name, revision)
             yield connection
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         """A connection in a transaction that holds the write lock from its start (SQLite)."""
-        with self._connection(write=True) as connection:
+        with self._connection(self.engine, write=True) as connection:
             yield connection
 
     @contextmanager
-    def _connection(self, *, write: bool) -> Iterator[Connection]:
+    def _connection(self, engine: Engine, *, write: bool) -> Iterator[Connection]:
         from mlmaturity.store.engine import writing
 
-        engine = self.engine
         try:
             with engine.connect() as connection:
                 if write:

@@ -5,6 +5,7 @@ connection, in one transaction (SQLite and PostgreSQL undo a failed migration wh
 commits each schema statement as it runs), holding a lock so that two processes opening a new
 store at once migrate it once: SQLite's write lock, a PostgreSQL advisory lock, a MySQL named
 lock. Opening a store that is already current reads one row and never imports Alembic.
+Only writing migrates; reading reads a store of any revision in ``READABLE`` as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 
 HEAD = "0002"
 """The newest revision (a test checks it against the scripts)."""
+READABLE = frozenset({"0001", HEAD})
+"""Revisions whose tables this version reads as they are: reading never migrates a store
+(only recording does). 0002 added indexes only. A migration that changes what the reads use
+leaves the revisions before it out of here, and reading such a store says to record first."""
 SCRIPTS = "mlmaturity.store:migrations"
 LOCK_ID = 0x6D6C6D61  # "mlma": the PostgreSQL advisory lock of migrations
 LOCK_NAME = "mlmaturity_migrate"
@@ -42,6 +47,10 @@ def current_revision(connection: Connection) -> str | None:
         return None
     revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
     return str(revision) if revision is not None else None
+
+
+def readable(revision: str) -> bool:
+    return revision in READABLE
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

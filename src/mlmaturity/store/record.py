@@ -1,48 +1,37 @@
-"""Recording a workspace's assessment: its answers and the digest of the files it was made from.
+"""Recording an assessment run in its workspace's history.
 
-The workspace digest tells whether two assessments were made from the same written inputs.
-It is the SHA-256 of one line per input file — the file's own SHA-256 in hex and a newline —
-in this order: the workspace file, the model file (the bundled default model's file when the
-workspace names none), then each answers file in the order the workspace lists them. It can
-be checked by hand::
-
-    sha256sum mlmaturity.yaml model.yaml answers/*.yaml | cut -c1-64 | sha256sum
-
-(the answers files in the workspace's order). Evidence — repositories, MLflow stores, event
-files — is not in it: the stored findings and KPI values are that snapshot.
+``record_run`` stores what the assessment was made from as it was read for it
+(``mlmaturity.assess.assess_run``): the answers it scored and the digest of those very
+bytes. The workspace digest is described in ``mlmaturity.inputs``.
 """
 
 from __future__ import annotations
 
-import hashlib
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlmaturity.errors import InputError
-from mlmaturity.scoring.result import Assessment
+from mlmaturity.inputs import workspace_digest
 from mlmaturity.store.history import HistoryEntry, HistoryStore
-from mlmaturity.workspace import Workspace, load_workspace
+
+if TYPE_CHECKING:  # assessing imports every collector: `history` and `diff` need none
+    from pathlib import Path
+
+    from mlmaturity.assess import AssessmentRun
+    from mlmaturity.scoring.result import Assessment
+
+__all__ = ["record_assessment", "record_run", "workspace_digest"]
 
 
-def digest_files(contents: list[bytes]) -> str:
-    lines = "".join(hashlib.sha256(data).hexdigest() + "\n" for data in contents)
-    return hashlib.sha256(lines.encode("ascii")).hexdigest()
-
-
-def workspace_digest(workspace: Workspace, model_path: Path | None = None) -> str:
-    """The digest of the workspace's written inputs (see the module's docstring)."""
-    model = model_path or workspace.model_path
-    files = [workspace.path, *([model] if model else []), *workspace.answer_paths]
-    try:
-        contents = [path.read_bytes() for path in files]
-    except OSError as exc:
-        raise InputError.single(
-            exc.filename or files[0], f"cannot be read: {exc.strerror}"
-        ) from None
-    if model is None:
-        default = resources.files("mlmaturity.model").joinpath("default.yaml").read_bytes()
-        contents.insert(1, default)
-    return digest_files(contents)
+def record_run(
+    run: AssessmentRun, *, milestone: str | None = None, store: HistoryStore | None = None
+) -> HistoryEntry:
+    """Record ``run`` in ``store`` (default: its workspace's history) in one transaction."""
+    with store or HistoryStore.for_workspace(run.workspace) as history:
+        return history.record(
+            run.assessment,
+            answers=run.answers,
+            workspace_digest=run.workspace_digest,
+            milestone=milestone,
+        )
 
 
 def record_assessment(
@@ -53,19 +42,15 @@ def record_assessment(
     model_path: Path | None = None,
     store: HistoryStore | None = None,
 ) -> HistoryEntry:
-    """Record ``assessment`` of the workspace at ``path`` in its history (one transaction).
+    """Record ``assessment`` of the workspace at ``path``, with the answers and digest of its
+    files as they are *now* (``model_path``: the model it used when not the workspace's).
 
-    The answers stored are the workspace's answers files, read again now; ``model_path`` is
-    the model the assessment used when it was not the workspace's.
+    Prefer ``record_run(assess_run(path))``: files changed since the assessment read them
+    (the survey saves after every answer) would be recorded here as if it had scored them.
     """
-    from mlmaturity.assess import load_all_answers
-    from mlmaturity.model import load_model
+    from mlmaturity.assess import AssessmentRun
+    from mlmaturity.inputs import read_inputs
 
-    workspace = load_workspace(path)
-    model = load_model(model_path or workspace.model_path, workspace.spec.target_stage)
-    answers = load_all_answers(workspace, model)
-    digest = workspace_digest(workspace, model_path)
-    with store or HistoryStore.for_workspace(workspace) as history:
-        return history.record(
-            assessment, answers=answers, workspace_digest=digest, milestone=milestone
-        )
+    inputs = read_inputs(path, model_path)
+    run = AssessmentRun(assessment, inputs.workspace, inputs.answers, inputs.digest)
+    return record_run(run, milestone=milestone, store=store)

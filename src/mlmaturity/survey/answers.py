@@ -120,9 +120,11 @@ def resolve_answers(
     return answers
 
 
-def read_answers_file(path: Path) -> tuple[AnswersFile, Any]:
-    """Parse an answers file (YAML or CSV) into its schema, with positions for error messages."""
-    data = _read_csv(path) if path.suffix.lower() == ".csv" else read_yaml(path)
+def read_answers_file(path: Path, *, keep: list[bytes] | None = None) -> tuple[AnswersFile, Any]:
+    """Parse an answers file (YAML or CSV) into its schema, with positions for error messages
+    (the file's bytes are appended to ``keep``, if given)."""
+    csv_file = path.suffix.lower() == ".csv"
+    data = _read_csv(path, keep) if csv_file else read_yaml(path, keep=keep)
     return validate(AnswersFile, data, str(path)), data
 
 
@@ -147,10 +149,10 @@ def check_unique_respondents(files: Iterable[tuple[str, AnswersFile]]) -> None:
         raise InputError(problems)
 
 
-def _read_csv(path: Path) -> LocDict:
+def _read_csv(path: Path, keep: list[bytes] | None = None) -> LocDict:
     """Read the long CSV form: one row per answer; a respondent's rows may be anywhere."""
     file = str(path)
-    text = read_user_text(path, MAX_CSV_BYTES, "CSV file")
+    text = read_user_text(path, MAX_CSV_BYTES, "CSV file", keep=keep)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in CSV_COLUMNS[:5] if c not in (reader.fieldnames or [])]
     if missing:

@@ -40,6 +40,9 @@ class MlflowEvidence:
 
     store: StoreContents
     settings: MlflowSettings
+    source: str
+    """The store as the workspace lists it (a server's URI without passwords): where its
+    findings point, never the machine's absolute path."""
 
     @property
     def finished_runs(self) -> list[Run]:
@@ -51,7 +54,7 @@ class MlflowEvidence:
 
     def where(self, examples: list[str] | None = None) -> Location:
         snippet = ", ".join(examples[:EXAMPLES]) if examples else ""
-        return Location(path=self.store.uri, snippet=snippet[:200])
+        return Location(path=self.source, snippet=snippet[:200])
 
 
 def _share(part: int, whole: int) -> str:

@@ -101,7 +101,7 @@ def collect_mlflow(sources: TeamSources) -> Collected:
                 for c in checks
             ]
             continue
-        evidence = MlflowEvidence(contents, settings)
+        evidence = MlflowEvidence(contents, settings, source)
         gathered.findings += [spec.finding(evidence, source) for spec in checks.values()]
         earlier = _earlier_snapshots(sources.base, sources.team, source)
         gathered.merge(Collected(events=derive(contents, settings, sources.team, source, earlier)))

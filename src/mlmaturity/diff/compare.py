@@ -1,10 +1,11 @@
-"""What changed between two assessments: stages, scores, levels, criteria, barriers, KPIs.
+"""The comparisons, section by section: ``diff_assessments(old, new)`` is pure.
 
-``diff_assessments(old, new)`` is pure. Teams are matched by id, criteria and capabilities by
-id within a team, barriers by id within a team (or the organization), KPIs by id within a team
-(or the organization). A criterion *flips* when its status (met, unmet, inconclusive) differs,
-or when it exists on one side only; each flip carries the findings and answers that decided it
-before and now. A barrier is *present* when its severity is above zero.
+Teams are matched by id, dimensions, capabilities and criteria by id within a team (or the
+organization), barriers and KPIs by id within a team (or the organization). A criterion
+*flips* when its status (met, unmet, inconclusive) differs, or when it exists on one side
+only; each flip carries the findings and answers that decided it before and now. A barrier is
+*present* when its severity is above zero. What one side's model lacks is said: a dimension or
+capability present on one side only, a criterion absent before or after.
 """
 
 from __future__ import annotations
@@ -13,157 +14,26 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
-from mlmaturity.evidence.finding import Finding
+from mlmaturity.diff.changes import (
+    AssessmentDiff,
+    BarrierChange,
+    ConflictChange,
+    CriterionFlip,
+    Decision,
+    KpiChange,
+    LevelChange,
+    ScoreChange,
+    Side,
+    StageChange,
+)
 from mlmaturity.scoring.result import (
     Assessment,
     BarrierResult,
     CriterionResult,
-    DecidedBy,
     DimensionResult,
     KpiResult,
-    Status,
-    SurveyBasis,
     TeamAssessment,
 )
-
-DIFF_SCHEMA_VERSION: Literal[1] = 1
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Side(_Frozen):
-    """Which assessment a side of the diff is; ``label`` is how the caller named it."""
-
-    label: str = ""
-    generated_at: str
-    model_id: str
-    model_version: str
-    tool_version: str
-
-
-class StageChange(_Frozen):
-    team: str | None
-    """None for the organization."""
-    name: str
-    before: int | None
-    after: int | None
-    present: Literal["both", "before", "after"] = "both"
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after or self.present != "both"
-
-
-class ScoreChange(_Frozen):
-    team: str | None
-    dimension: str
-    name: str
-    score_before: float | None
-    score_after: float | None
-    level_before: int | None
-    level_after: int | None
-
-
-class LevelChange(_Frozen):
-    team: str
-    capability: str
-    name: str
-    dimension: str
-    before: int | None
-    """None: inconclusive (or absent, see ``present``)."""
-    after: int | None
-    present: Literal["both", "before", "after"] = "both"
-
-
-class Decision(_Frozen):
-    """How a criterion was decided on one side, with its evidence."""
-
-    status: Status
-    decided_by: DecidedBy | None
-    findings: list[Finding]
-    answers: list[SurveyBasis]
-
-
-class CriterionFlip(_Frozen):
-    team: str
-    criterion: str
-    capability: str
-    level: int
-    statement: str
-    before: Decision | None
-    """None: the criterion was not in the older assessment's model."""
-    after: Decision | None
-
-
-class BarrierChange(_Frozen):
-    """``new``: above zero now, not before; ``gone``: zero (or not in the model) now;
-    ``undecided``: nothing to measure it by now; ``changed``: another severity."""
-
-    team: str | None
-    barrier: str
-    name: str
-    change: Literal["new", "gone", "changed", "undecided"]
-    severity_before: float | None
-    severity_after: float | None
-
-
-class KpiChange(_Frozen):
-    """A KPI's latest measured value on each side (the last period that has a value)."""
-
-    team: str | None
-    kpi: str
-    name: str
-    unit: str
-    period_before: str | None
-    value_before: float | None
-    band_before: str | None
-    period_after: str | None
-    value_after: float | None
-    band_after: str | None
-    change: float | None
-
-
-class ConflictChange(_Frozen):
-    team: str
-    criterion: str
-    statement: str
-    kind: str
-    message: str
-    change: Literal["new", "resolved"]
-
-
-class AssessmentDiff(_Frozen):
-    schema_version: Literal[1] = DIFF_SCHEMA_VERSION
-    old: Side
-    new: Side
-    notes: list[str]
-    stages: list[StageChange]
-    """The organization first, then every team of either side (changed or not)."""
-    dimensions: list[ScoreChange]
-    capabilities: list[LevelChange]
-    criteria: list[CriterionFlip]
-    barriers: list[BarrierChange]
-    kpis: list[KpiChange]
-    conflicts: list[ConflictChange]
-
-    @property
-    def unchanged(self) -> bool:
-        return not (
-            any(s.changed for s in self.stages)
-            or self.dimensions
-            or self.capabilities
-            or self.criteria
-            or self.barriers
-            or self.conflicts
-            or any(
-                (k.value_before, k.band_before) != (k.value_after, k.band_after) for k in self.kpis
-            )
-        )
-
 
 T = TypeVar("T")
 
@@ -218,21 +88,22 @@ def _stages(old: Assessment, new: Assessment) -> list[StageChange]:
 def _dimension_changes(
     team: str | None, old: Sequence[DimensionResult], new: Sequence[DimensionResult]
 ) -> list[ScoreChange]:
+    """Dimensions whose score or level changed, and those of one side only (new or dropped)."""
     before = {d.id: d for d in old}
+    after = {d.id: d for d in new}
     changes = []
-    for d in new:
-        b = before.get(d.id)
-        if b is not None and (b.score, b.level) == (d.score, d.level):
+    for dimension_id in dict.fromkeys([*after, *before]):
+        b, a = before.get(dimension_id), after.get(dimension_id)
+        if b and a and (b.score, b.level) == (a.score, a.level):
             continue
         changes.append(
             ScoreChange(
                 team=team,
-                dimension=d.id,
-                name=d.name,
-                score_before=b.score if b else None,
-                score_after=d.score,
-                level_before=b.level if b else None,
-                level_after=d.level,
+                dimension=dimension_id,
+                name=_either(a, b).name,
+                before=b,
+                after=a,
+                present=_presence(b, a),
             )
         )
     return changes
