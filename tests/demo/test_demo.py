@@ -278,3 +278,10 @@ def test_the_since_box_says_why_severities_rise_as_teams_move_up(root: Path) -> 
     labels = {t.id: t.name for t in second.teams}
     assert [t.stage for t in first.teams] == [t.stage for t in second.teams]
     assert since(diff_assessments(first, second), "Q", labels).barrier_note == ""
+
+
+def test_teams_tied_at_a_capability_s_lowest_level_are_all_named(root: Path) -> None:
+    """Model validation: Claims triage and Customer analytics both at 2, Motor pricing at 3."""
+    markdown = (root / "reports" / "report.md").read_text()
+    row = next(line for line in markdown.splitlines() if line.startswith("| Model validation"))
+    assert row.endswith("| 2–3 (median 2) | Claims triage, Customer analytics |"), row

@@ -199,7 +199,7 @@ def build_context(
                 cells=[level_text(r.level, r.at_least) for r in results],
                 levels=[r.level for r in results],
                 spread=spread,
-                laggard=names.get(rollup.laggard or "", "n/a"),
+                laggard=_laggards(rollup.levels, rollup.min, names) if rollup.laggard else "n/a",
             )
         )
     org_periods, org_rows = kpi_table(org.kpis, organization=True)
@@ -231,3 +231,10 @@ def build_context(
         since=previous,
         summary=summary(assessment, barriers, labels),
     )
+
+
+def _laggards(
+    levels: Mapping[str, int | None], lowest: int | None, names: Mapping[str, str]
+) -> str:
+    """Every team at the capability's lowest level, not only the first (a tie is named)."""
+    return ", ".join(names.get(team, team) for team, level in levels.items() if level == lowest)
