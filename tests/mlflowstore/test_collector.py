@@ -92,6 +92,16 @@ def test_the_checks_decide_from_the_store(sqlite_store: Store, tmp_path: Path) -
     }
     assert found["mlflow-runs-have-commit"].detail.startswith("4 of 5 (80%)")
     assert found["mlflow-models-have-signature"].detail.startswith("4 of 5")
+    # The window is the 90 days up to the store's newest run, and the detail says so.
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=sqlite_store.client_uri)
+    newest = max(client.get_run(r).info.start_time for r in sqlite_store.runs.values())
+    day = datetime.fromtimestamp(newest / 1000, UTC)
+    assert found["mlflow-runs-automated"].detail.endswith(
+        f"runs of the 90 days up to the newest ({day:%Y-%m-%d}) were started by automation"
+    )
+    assert found["mlflow-production-marked"].detail == "2 versions marked as in production"
     assert "churn v1" in found["mlflow-production-approved"].locations[0].snippet
     assert notes == []
 

@@ -202,7 +202,9 @@ def training_automated(evidence: MlflowEvidence) -> Verdict:
     recent = [r for r in runs if r.started_at is not None and r.started_at >= newest - RECENT]
     triggers = Triggers(evidence.settings, {r.run_id: r for r in evidence.store.runs})
     manual = [f"run {r.run_id} started by hand" for r in recent if triggers.of(r) == "manual"]
-    what = "runs of the last 90 days were started by automation"
+    # The 90 days up to the newest run, not up to today: a store's latest practice is what
+    # it shows, however long ago it last trained (the assessment's notes say how long).
+    what = f"runs of the 90 days up to the newest ({newest:%Y-%m-%d}) were started by automation"
     return _enough(evidence, len(recent), manual, what, AUTOMATED_SHARE)
 
 
@@ -220,7 +222,8 @@ def registry_aliases_used(evidence: MlflowEvidence) -> Verdict:
     production = evidence.production_versions
     if production:
         names = [f"{v.model} v{v.version}" for v in production]
-        return passed(f"{len(production)} versions marked as in production", evidence.where(names))
+        marked = f"{len(production)} version{'s' if len(production) != 1 else ''}"
+        return passed(f"{marked} marked as in production", evidence.where(names))
     return failed("no registered version is marked as in production", evidence.where())
 
 
