@@ -595,6 +595,52 @@ def diff_command(
     _write_or_print(text, output)
 
 
+@app.command("report")
+def report_command(
+    ref: Annotated[
+        str, typer.Argument(help="The recorded assessment: an id, a milestone, latest or previous.")
+    ] = "latest",
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="A workspace folder or its mlmaturity.yaml.")
+    ] = Path(),
+    format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", "-f", help="Output format [default: from the --output suffix, else text]."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Write the report of a recorded assessment, without assessing again.
+
+    The assessment as it was recorded, with the trends and "since" of the history before it
+    and its milestones: the PDF of a quarter, say, after its HTML. Records nothing.
+    """
+    from mlmaturity.errors import InputError
+    from mlmaturity.report import formats, render
+    from mlmaturity.store import TREND_ASSESSMENTS, HistoryStore
+    from mlmaturity.workspace import load_workspace
+
+    chosen = _format_for(output, format)
+    if output is None and formats()[chosen.value].binary:
+        hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
+        raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
+    _check_output(output)
+    with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+        entry = store.resolve(ref)
+        assessment = store.load(str(entry.id))
+        history, milestones = store.named_assessments(
+            before=entry.generated_at, limit=TREND_ASSESSMENTS
+        )
+    if entry.milestone:
+        milestones[assessment.generated_at] = entry.milestone
+    color = chosen is Format.text and _use_color(output)
+    rendered = render(assessment, chosen.value, color=color, history=history, milestones=milestones)
+    _write_or_print(rendered, output)
+
+
 @app.command()
 def survey(
     team: Annotated[str, typer.Option(help="Your team's id (as in the workspace file).")],
