@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -33,6 +34,25 @@ def _unit(value: KpiValue) -> str:
     return f"{value.unit} {arrow}" if arrow else value.unit
 
 
+def _notes(name: str, row: dict[date, KpiValue], periods: int) -> list[str]:
+    """Each note of a KPI once, with the periods it is about unless it is about them all
+    ("handling days saved, 2026-01-01 and 2026-04-01: no value in the period")."""
+    by_note: dict[str, list[date]] = {}
+    for period, value in sorted(row.items()):
+        if value.note:
+            by_note.setdefault(value.note, []).append(period)
+    lines = []
+    for note, when in by_note.items():
+        days = [d.isoformat() for d in when]
+        which = (
+            ""
+            if len(when) == periods
+            else ", " + (days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}")
+        )
+        lines.append(f"{name}{which}: {note}")
+    return lines
+
+
 def kpi_text(
     values: Sequence[KpiValue], teams: dict[str, str], color: bool = False, width: int = 120
 ) -> str:
@@ -59,9 +79,9 @@ def kpi_text(
                 shown_stage = stage
             cells = (_cell(row[p]) for p in periods if p in row)
             table.add_row(f"  {first.name}", _unit(first), *cells)
-            notes.extend(f"{first.name}: {v.note}" for v in row.values() if v.note)
+            notes.extend(_notes(first.name, row, len(periods)))
         parts.append(table)
-        parts.extend(Text(n, style="yellow") for n in dict.fromkeys(notes))
+        parts.extend(Text(n, style="yellow") for n in notes)
     parts.append(Text(LEGEND, style="dim"))
     return render_plain(parts, width=width, color=color)
 
