@@ -140,6 +140,8 @@ def test_bad_answers_file_exits_2(tmp_path: Path):
 
 def test_missing_workspace_exits_2(tmp_path: Path):
     _assert_clean_failure(run("assess", tmp_path), 2, "mlmaturity.yaml: file not found")
+    for command in ("history", "collect"):
+        _assert_clean_failure(run(command, tmp_path), 2, "no workspace here; give a workspace")
 
 
 def test_unwritable_output_exits_2(tmp_path: Path):

@@ -235,6 +235,12 @@ def load_workspace(path: Path, *, keep: list[bytes] | None = None) -> Workspace:
     """Load and check a workspace: every problem in the file is reported at once (the bytes
     read are appended to ``keep``, if given)."""
     file = workspace_file(path)
+    if not file.exists() and not file.is_symlink():
+        hint = (
+            f"no workspace here; give a workspace folder or its {WORKSPACE_FILE}, "
+            "or write one with `mlmaturity init`"
+        )
+        raise InputError.single(file, "file not found", hint=hint)
     data = read_yaml(file, keep=keep)
     spec = validate(WorkspaceFile, data, str(file))
     workspace = Workspace(spec, file.resolve())
