@@ -536,7 +536,7 @@ def history_command(
     from mlmaturity.workspace import load_workspace
 
     _check_output(output)
-    with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+    with HistoryStore.for_workspace(load_workspace(workspace, inputs=False)) as store:
         entries = store.entries()
     if format is HistoryFormat.json:
         text = history_json(entries, store.name)
@@ -573,7 +573,7 @@ def diff_command(
     from mlmaturity.workspace import load_workspace
 
     _check_output(output)
-    with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+    with HistoryStore.for_workspace(load_workspace(workspace, inputs=False)) as store:
         before, after = store.resolve(old), store.resolve(new)
         changes = diff_assessments(store.load(str(before.id)), store.load(str(after.id)))
     labels = {
@@ -628,7 +628,7 @@ def report_command(
         hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
         raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
     _check_output(output)
-    with HistoryStore.for_workspace(load_workspace(workspace)) as store:
+    with HistoryStore.for_workspace(load_workspace(workspace, inputs=False)) as store:
         entry = store.resolve(ref)
         assessment = store.load(str(entry.id))
         history, milestones = store.named_assessments(

@@ -231,9 +231,12 @@ def workspace_file(path: Path) -> Path:
     return path / WORKSPACE_FILE if path.is_dir() else path
 
 
-def load_workspace(path: Path, *, keep: list[bytes] | None = None) -> Workspace:
+def load_workspace(
+    path: Path, *, keep: list[bytes] | None = None, inputs: bool = True
+) -> Workspace:
     """Load and check a workspace: every problem in the file is reported at once (the bytes
-    read are appended to ``keep``, if given)."""
+    read are appended to ``keep``, if given). ``inputs=False`` skips checking that its model
+    and answers files exist: reading its history needs neither."""
     file = workspace_file(path)
     if not file.exists() and not file.is_symlink():
         hint = (
@@ -259,7 +262,7 @@ def load_workspace(path: Path, *, keep: list[bytes] | None = None) -> Workspace:
         [(("model",), spec.model)] if spec.model else []
     )
     files += [(("answers", i), entry) for i, entry in enumerate(spec.answers)]
-    for where, entry in files:
+    for where, entry in files if inputs else []:
         if not workspace.resolve(entry).is_file():
             hint = "paths are relative to the workspace file"
             problems.append(problem(where, f"file not found: {entry}", hint))

@@ -46,3 +46,17 @@ def test_report_refuses_what_it_cannot_write_and_what_is_not_recorded(
     missing = tmp_path / "no" / "such" / "r.html"
     result = run("report", "-w", workspace, "-o", missing)
     assert result.returncode == 2 and not missing.exists()
+
+
+def test_reading_the_history_needs_no_answers_or_model_files(workspace: Path):
+    """history, diff and report read the store only: a workspace whose answers files are
+    gone (copied without them) still lists and renders what was recorded."""
+    assert run("assess", workspace, "-f", "json", "--milestone", "A").returncode == 0
+    assert run("assess", workspace, "-f", "json", "--milestone", "B").returncode == 0
+    for answers in (workspace.parent / "answers").iterdir():
+        answers.unlink()
+    assert run("assess", workspace).returncode == 2  # assessing does need them
+    for command in (["history", workspace], ["diff", "A", "B", "-w", workspace]):
+        result = run(*command)
+        assert result.returncode == 0, result.stderr
+    assert run("report", "A", "-w", workspace, "-f", "markdown").stdout.startswith("# ")
