@@ -288,3 +288,27 @@ def test_kpi_output_shows_stage_and_direction(tmp_path: Path):
     )
     row = next(r for r in document["kpis"] if r["kpi"] == "models-in-production")
     assert (row["stage"], row["better"]) == ("baseline", "higher")
+
+
+def test_the_cost_kpi_is_in_the_currency_its_costs_are_in(tmp_path: Path):
+    """A team whose model costs are all in EUR is measured in 'EUR per model'; one billing
+    in two currencies (and the organization over both) keeps the generic unit."""
+    focus = FOCUS_HEADER + (
+        '2026-03-01,2026-04-01,100,i-1,EUR,"{""model"": ""a""}"\n'
+        '2026-03-01,2026-04-01,80,i-2,EUR,"{""model"": ""b""}"\n'
+    )
+    mixed = FOCUS_HEADER + (
+        '2026-03-01,2026-04-01,100,i-1,EUR,"{""model"": ""c""}"\n'
+        '2026-03-01,2026-04-01,50,i-2,USD,"{""model"": ""d""}"\n'
+    )
+    make_workspace(
+        tmp_path,
+        {"t": {"costs": ["f.csv"]}, "u": {"costs": ["g.csv"]}},
+        {"f.csv": focus, "g.csv": mixed},
+    )
+    collect_workspace(tmp_path)
+    values = kpis(tmp_path, ["t", "u"], MARCH, date(2026, 3, 31))
+    euros = values[("cost-per-model", "t", MARCH)]
+    assert (euros.value, euros.unit) == (90.0, "EUR per model")
+    assert values[("cost-per-model", "u", MARCH)].unit == "currency per model"
+    assert values[("cost-per-model", None, MARCH)].unit == "currency per model"

@@ -8,7 +8,7 @@ days, DORA bands.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
@@ -149,7 +149,9 @@ def _compute(
             )
             continue
         values = found.kpis.get(definition.id, {})
-        results.extend(_evaluate(definition, values, found.present, teams, periods))
+        evaluated = _evaluate(definition, values, found.present, teams, periods)
+        units = found.units.get(definition.id, {})  # the data names it ("USD per model")
+        results.extend(replace(v, unit=units[v.team]) if v.team in units else v for v in evaluated)
     results.extend(_business(found, teams, periods))
     return results
 

@@ -181,6 +181,18 @@ def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
     return d.group_by(by).aggregate(value=_hours(d.detected_at, d.onset_at).median())
 
 
+def _cost_currency(tables: Mapping[str, Any], by: list[str]) -> Any:
+    """``<currency> per model`` where all of a team's model-tagged costs in range are in one
+    currency (for the organization: all teams' costs)."""
+    c = tables["costs"]
+    c = c.filter(c.model.notnull() & c.currency.notnull())
+    one = (c.group_by(by) if by else c).aggregate(
+        currencies=c.currency.nunique(), currency=c.currency.max()
+    )
+    unit = ibis.ifelse(one.currencies == 1, one.currency + " per model", ibis.null("string"))
+    return one.select(*by, unit=unit)
+
+
 @kpi(
     "cost-per-model",
     name="Infrastructure cost per model",
@@ -189,6 +201,7 @@ def time_to_detect_drift(tables: Mapping[str, Any], by: list[str]) -> Any:
     stage="optimized",
     needs=("costs",),
     empty="no cost in the period is tagged with a model",
+    unit_from=_cost_currency,
 )
 def cost_per_model(tables: Mapping[str, Any], by: list[str]) -> Any:
     # Amounts in different currencies are never summed: such a period says so instead.

@@ -40,6 +40,9 @@ class Found:
     """Per KPI: value and note per team and period."""
     business: dict[str, dict[Key, tuple[float | None, str]]] = field(default_factory=dict)
     """Per business metric name: mean value and unit per team and period."""
+    units: dict[str, dict[str | None, str]] = field(default_factory=dict)
+    """Per KPI with ``unit_from``: the unit each team's data (None: the organization's) is
+    in, where the data names one."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def query_all(
         if all(t in tables for t in definition.needs):
             for by in (["team", "period"], ["period"]):
                 parts.append(_row(definition.query(tables, by), "kpi", definition.id))
+                if definition.unit_from is not None:
+                    named = definition.unit_from(tables, by[:-1])
+                    parts.append(_row(named.mutate(note=named.unit), "unit", definition.id))
     if "business_metrics" in tables:
         b = tables["business_metrics"]
         for by in (["name", "team", "period"], ["name", "period"]):
@@ -115,5 +121,9 @@ def _collect(rows: list[dict[str, Any]], found: Found) -> None:
             continue
         if not row["org"] and team is None:
             continue  # rows of no team (unallocated costs) count for the organization only
+        if kind == "unit":
+            if row["note"]:
+                found.units.setdefault(key, {})[team] = row["note"]
+            continue
         into = found.kpis if kind == "kpi" else found.business
         into.setdefault(key, {})[(team, row["period"])] = (row["value"], row["note"] or "")

@@ -32,6 +32,10 @@ class KpiDefinition:
     empty: str = "nothing in the period to measure it from"
     """Why a period is n/a when the team records every table the KPI needs but the query
     found nothing to measure in the period (never an empty note)."""
+    unit_from: Query | None = None
+    """Like ``query`` but grouped by the columns given without ``period``, with a ``unit``
+    column: the unit each team's (or the organization's) data is in over the whole
+    computation (a cost's currency), or null to keep ``unit``."""
 
 
 class Tables(dict[str, Any]):
@@ -77,12 +81,24 @@ def kpi(
     per_30_days: bool = False,
     zero_if_empty: bool = False,
     empty: str = KpiDefinition.empty,
+    unit_from: Query | None = None,
 ) -> Callable[[Query], Query]:
     def register(query: Query) -> Query:
         if id in _KPIS:
             raise ValueError(f"KPI '{id}' is registered twice")
         _KPIS[id] = KpiDefinition(
-            id, name, unit, better, stage, needs, query, band, per_30_days, zero_if_empty, empty
+            id,
+            name,
+            unit,
+            better,
+            stage,
+            needs,
+            query,
+            band,
+            per_30_days,
+            zero_if_empty,
+            empty,
+            unit_from,
         )
         return query
 
