@@ -15,11 +15,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from mlmaturity.demo.build import DemoResult
+from mlmaturity.demo.build import DemoResult, check_as_of
 from mlmaturity.demo.folder import (
     BACKUP,
     MARKER,
@@ -30,9 +31,9 @@ from mlmaturity.demo.folder import (
     recover,
 )
 from mlmaturity.demo.git import Repository
-from mlmaturity.demo.plan import DEFAULT_SEED, TEAMS
+from mlmaturity.demo.plan import DEFAULT_SEED, TEAMS, quarters
 from mlmaturity.demo.world import commit_quarter
-from mlmaturity.errors import InputError
+from mlmaturity.errors import InputError, Problem
 from tests.demo.conftest import AS_OF, QUARTERS
 from tests.test_cli import EXE, run
 
@@ -111,14 +112,17 @@ def test_the_built_demo_records_what_it_wrote(demo: DemoResult) -> None:
     assert set(manifest.repos) == {f"repos/{t.repository}" for t in TEAMS}
     assert "reports/report.html" in manifest.files and "mlmaturity.yaml" in manifest.files
     assert not any(path.startswith("repos/") for path in manifest.files)
+    assert not any(path.startswith(".mlmaturity/") for path in manifest.files)  # history, events
     assert losses(demo.root, manifest) == []  # as built, nothing is anyone else's
     assert check_target(demo.root, force=False).kind == "demo"
 
 
 def test_rebuild_refused_while_it_holds_your_assessment_and_report(copy: Path) -> None:
-    """`assess DIR --milestone Review -o DIR/reports/today.html` on the demo: the assessment is
-    recorded after the quarters (they all ended before today), and `demo DIR` then refuses,
-    naming the assessment and the report it would lose, and changes nothing."""
+    """`assess DIR --milestone Review -f html -o DIR/reports/today.html` on the demo: the
+    assessment is recorded after the quarters (they all ended before today), and `demo DIR`
+    then refuses, naming the assessment and the report it would lose, one problem each (the
+    count it prints is theirs), with a hint that fits each; the event store the assessment
+    rewrote is not named (it is derived); and changes nothing."""
     today = copy / "reports" / "today.html"
     made = run("assess", copy, "--milestone", "Review", "-f", "html", "-o", today)
     assert made.returncode == 0, made.stderr
@@ -128,12 +132,37 @@ def test_rebuild_refused_while_it_holds_your_assessment_and_report(copy: Path) -
     before = tree(copy)
     refused = run("demo", copy)
     assert refused.returncode == 2, refused.stderr
-    message = refused.stderr
-    assert "is a previous demo holding what the demo did not write" in message
-    assert "assessment #5" in message and "(milestone 'Review')" in message
-    assert f"{today}: a file the demo did not write" in message
-    assert "Traceback" not in message
+    header, *lines = refused.stderr.splitlines()
+    assert header == f"error: {len(lines)} problem(s) found" and len(lines) == 2, refused.stderr
+    assessment, report = lines
+    history = copy / ".mlmaturity" / "history.db"
+    assert assessment.startswith(f"  {history}: assessment #5 of ")
+    assert "(milestone 'Review'), not recorded by the demo; rebuilding the demo would lose it" in (
+        assessment
+    )
+    assert assessment.endswith("(hint: a rebuild cannot keep it: pass --force to replace it, "
+                               "or build the demo in another folder)")  # fmt: skip
+    assert report == (
+        f"  {today}: a file the demo did not write; rebuilding the demo would lose it "
+        "(hint: move it out of the folder first, or pass --force to replace it)"
+    )
+    assert ".mlmaturity/events" not in refused.stderr and "Traceback" not in refused.stderr
     assert tree(copy) == before
+
+
+def test_a_refusal_names_the_first_files_counts_the_rest_and_hints_once(copy: Path) -> None:
+    for number in range(25):
+        (copy / "reports" / f"mine-{number:02}.md").write_text("mine\n")
+    with pytest.raises(InputError) as refused:
+        check_target(copy, force=False)
+    problems = refused.value.problems
+    assert len(problems) == 21
+    assert [p.hint for p in problems[:-1]] == [""] * 20
+    assert problems[-1] == Problem(
+        str(copy),
+        "and 5 more files like these; rebuilding the demo would lose them",
+        hint="move them out of the folder first, or pass --force to replace them",
+    )
 
 
 def test_losses_name_commits_uncommitted_work_and_changed_files(copy: Path) -> None:
@@ -149,6 +178,7 @@ def test_losses_name_commits_uncommitted_work_and_changed_files(copy: Path) -> N
     )
     (claims / "scratch.py").write_text("print('mine')\n")
     (copy / "answers" / "claims.yaml").write_text("# mine now\n")
+    (copy / ".mlmaturity" / "events" / "model_versions.parquet").write_bytes(b"collected again")
     found = {(p.file, p.message) for p in losses(copy, manifest)}
     assert found == {
         (str(pricing), "has commits, branches or tags the demo did not make"),
@@ -275,6 +305,7 @@ def test_a_marker_without_a_manifest_is_refused_without_force(tmp_path: Path) ->
     with pytest.raises(InputError) as refused:
         check_target(folder, force=False)
     assert "written by an earlier mlmaturity" in str(refused.value)
+    assert "build the demo in another folder" in str(refused.value)
     assert check_target(folder, force=True).kind == "demo"
 
 
@@ -291,13 +322,44 @@ def test_cli_refuses_with_exit_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("day", "message"),
-    [("2026-13-01", "'2026-13-01' is not a date"), ("2999-01-01", "2999-01-01 is after today")],
+    [
+        ("2026-13-01", "'2026-13-01' is not a date"),
+        (
+            "2999-01-01",
+            "2999-01-01 would have the demo assess 2998-Q4 as of 2998-12-31 17:00 UTC, which is "
+            "in the future",
+        ),
+        ("1999-12-31", "1999-12-31 is before 2000-01-01"),
+    ],
 )
 def test_as_of_is_a_past_day(tmp_path: Path, day: str, message: str) -> None:
     done = run("demo", tmp_path / "new", "--as-of", day)
     assert done.returncode == 2, done.stderr
     assert f"--as-of: {message}" in done.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_as_of_may_be_after_today_while_its_quarters_have_ended(tmp_path: Path) -> None:
+    """Tomorrow's quarters are today's (all ended): accepted, so the CLI goes on to the
+    folder (here refused for being someone's). A day whose last quarter is assessed later
+    than now is refused, up to the minute."""
+    today = datetime.now(UTC).date()
+    tomorrow = today + timedelta(days=1)
+    if quarters(tomorrow) == quarters(today):  # not on a quarter's last day
+        (tmp_path / "x.txt").write_text("x")
+        done = run("demo", tmp_path, "--as-of", tomorrow.isoformat())
+        assert done.returncode == 2, done.stderr
+        assert "--as-of" not in done.stderr, done.stderr
+        assert "not empty and holds no previous demo" in done.stderr
+    now = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    assert check_as_of(date(2026, 12, 3), now) == date(2026, 12, 3)
+    assert check_as_of(date(2026, 12, 31), now) == date(2026, 12, 31)
+    with pytest.raises(InputError, match="assess 2026-Q4 as of 2026-12-31 17:00 UTC"):
+        check_as_of(date(2027, 1, 1), now)
+    last = datetime(2026, 12, 31, 17, 0, tzinfo=UTC)
+    assert check_as_of(date(2027, 1, 1), last) == date(2027, 1, 1)
+    with pytest.raises(InputError, match="in the future"):
+        check_as_of(date(2027, 1, 1), last - timedelta(minutes=1))
 
 
 def test_missing_mlflow_names_the_extra(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ their evidence puts them in every quarter, its history, diff and KPIs telling th
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import statistics
 import subprocess
 from datetime import UTC, date, datetime, time
@@ -285,3 +287,50 @@ def test_teams_tied_at_a_capability_s_lowest_level_are_all_named(root: Path) -> 
     markdown = (root / "reports" / "report.md").read_text()
     row = next(line for line in markdown.splitlines() if line.startswith("| Model validation"))
     assert row.endswith("| 2–3 (median 2) | Claims triage, Customer analytics |"), row
+
+
+DOC = Path(__file__).parents[2] / "docs" / "demo.md"
+
+
+def _doc_row(source: str) -> list[str]:
+    """The cells of a row of docs/demo.md's evidence table, one a team (in ORDER)."""
+    for line in DOC.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0].startswith(source):
+            return cells[1:]
+    raise AssertionError(f"no row {source!r} in {DOC}")
+
+
+def _count(text: str, what: str) -> int:
+    found = re.search(rf"(\d+) {what}", text)
+    assert found is not None, (what, text)
+    return int(found.group(1))
+
+
+def test_the_docs_evidence_table_counts_what_the_demo_built(root: Path) -> None:
+    """docs/demo.md's commits, MLflow runs and versions are the demo's (built as of AS_OF)."""
+    repositories = {t.id: t.repository for t in TEAMS}
+    commits, tracking = _doc_row("git history"), _doc_row("MLflow")
+    for team, said_commits, said_tracking in zip(ORDER, commits, tracking, strict=True):
+        counted = _git(root / "repos" / repositories[team], "rev-list", "--count", "HEAD")
+        assert _count(said_commits, "commits") == int(counted), team
+        with sqlite3.connect(root / "mlflow" / f"{team}.db") as store:
+            runs = store.execute("select count(*) from runs").fetchone()[0]
+            versions = store.execute("select count(*) from model_versions").fetchone()[0]
+        assert _count(said_tracking, "runs") == runs, team
+        if versions:
+            assert _count(said_tracking, "versions") == versions, team
+        else:
+            assert "no registry" in said_tracking, team
+
+
+def test_the_claims_lead_disagrees_with_her_team_not_with_the_evidence(root: Path) -> None:
+    """Her deployment pipeline shows where roles disagree; the survey's consensus does not
+    claim it, so "Survey vs evidence" holds other criteria (as docs/demo.md says)."""
+    claims = next(t for t in last_assessment(root)["teams"] if t["id"] == "claims")
+    assert any(m["subject"] == "release-q-deploy" for m in claims["misalignments"])
+    conflicts = {c["criterion"] for c in claims["conflicts"]}
+    assert not any(c["capability"] == "release-management" for c in claims["conflicts"])
+    assert {"exp-3-automated-runs", "exp-3-datasets-logged", "reg-3-aliases"} <= conflicts
+    text = " ".join(DOC.read_text().split())
+    assert 'so it is not under "Survey vs evidence"' in text

@@ -85,17 +85,22 @@ def parse_as_of(text: str | None) -> date | None:
         ) from None
 
 
-def check_as_of(as_of: date) -> date:
-    """The day the demo is built as of: not after today (its assessments would be in the
-    future), not before 2000."""
-    if as_of > today():
-        raise InputError.single(
-            "--as-of",
-            f"{as_of} is after today: the demo's quarters would lie in the future",
-            hint="leave it out for today, or give a day in the past",
-        )
+def check_as_of(as_of: date, now: datetime | None = None) -> date:
+    """The day the demo is built as of: not before 2000, and one whose last quarter is
+    assessed (its last day, 17:00 UTC) by ``now``, so no assessment lies in the future; a day
+    after today is fine while the quarters before it have all ended."""
     if as_of < EARLIEST:
         raise InputError.single("--as-of", f"{as_of} is before {EARLIEST}", hint="a later day")
+    last = quarters(as_of)[-1]
+    moment = now or datetime.now(UTC)
+    if last.assessed_at > moment:
+        raise InputError.single(
+            "--as-of",
+            f"{as_of} would have the demo assess {last.milestone} as of "
+            f"{last.assessed_at:%Y-%m-%d %H:%M} UTC, which is in the future "
+            f"(it is {moment:%Y-%m-%d %H:%M} UTC)",
+            hint="leave it out for today, or give an earlier day",
+        )
     return as_of
 
 

@@ -4,8 +4,10 @@ A finished demo leaves a marker, ``.mlmaturity-demo``, with a manifest of what i
 SHA-256 of each file under its entries (``OWN_ENTRIES``), the refs of each git repository
 and the ids of the history entries it recorded. So a rebuild knows what is not the demo's:
 a file added or changed, a commit or uncommitted change in a repository, an assessment
-recorded since. It replaces such a folder only with ``--force``, after saying exactly what
-would be lost. A folder that is not a previous demo is never emptied: ``--force`` builds
+recorded since. (The event store, ``.mlmaturity/events/``, is not checked: every `assess`
+rewrites it from the sources, so it is derived data, not anyone's work.) It replaces such a
+folder only with ``--force``, after saying exactly what would be lost, with a hint that fits
+each kind of loss. A folder that is not a previous demo is never emptied: ``--force`` builds
 beside its files only when it holds none of the demo's entries (so a real workspace's
 ``mlmaturity.yaml`` and ``.mlmaturity/`` history are never touched).
 
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlmaturity.errors import InputError, Problem
+from mlmaturity.events.store import STORE_FOLDER
 
 MARKER = ".mlmaturity-demo"
 """The file that makes a folder a previous demo, which `mlmaturity demo` may rebuild."""
@@ -49,11 +52,31 @@ OWN_ENTRIES = (
 """What the demo writes in its folder (besides its marker), and all a rebuild replaces."""
 HISTORY = (".mlmaturity", "history.db")
 """The history store, checked by its entries rather than its bytes."""
+EVENTS = STORE_FOLDER.parts
+"""The event store, not checked at all: every `assess` rewrites it (collected, derived data)."""
 MANIFEST_VERSION = 1
 SHOWN = 20
 """At most this many lost files are named one by one."""
+MORE = "more files like these"
 
 Kind = Literal["new", "empty", "demo", "beside"]
+LossKind = Literal["history", "file", "repository"]
+HINTS: dict[LossKind, tuple[str, str]] = {
+    "history": (
+        "a rebuild cannot keep it: pass --force to replace it, or build the demo in another folder",
+        "a rebuild cannot keep them: pass --force to replace them, or build the demo in another "
+        "folder",
+    ),
+    "file": (
+        "move it out of the folder first, or pass --force to replace it",
+        "move them out of the folder first, or pass --force to replace them",
+    ),
+    "repository": (
+        "copy or push your work elsewhere first, or pass --force to replace it",
+        "copy or push your work elsewhere first, or pass --force to replace them",
+    ),
+}
+"""How to keep each kind of loss (one of them, several), said once after the last of them."""
 
 
 @dataclass
@@ -66,8 +89,8 @@ class Manifest:
     complete: bool = False
     """False while a build is under way (an interrupted build leaves it so)."""
     files: dict[str, str] = field(default_factory=dict)
-    """Path relative to the folder → SHA-256 of every file under the entries (repositories
-    and the history store aside)."""
+    """Path relative to the folder → SHA-256 of every file under the entries (repositories,
+    the history store and the event store aside)."""
     repos: dict[str, dict[str, str]] = field(default_factory=dict)
     """Each repository (relative path) → its refs (name → commit)."""
     history: list[int] = field(default_factory=list)
@@ -140,8 +163,14 @@ def _is_history(relative: tuple[str, ...]) -> bool:
     return len(relative) == 2 and relative[0] == HISTORY[0] and relative[1].startswith(HISTORY[1])
 
 
+def _is_events(relative: tuple[str, ...]) -> bool:
+    """The event store's folder and all under it."""
+    return relative[: len(EVENTS)] == EVENTS
+
+
 def file_digests(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under the demo's entries, but the repositories and the history."""
+    """SHA-256 of every file under the demo's entries, but the repositories, the history
+    store and the event store."""
     found: dict[str, str] = {}
     for name in OWN_ENTRIES:
         top = root / name
@@ -152,10 +181,13 @@ def file_digests(root: Path) -> dict[str, str]:
             continue
         for folder, folders, files in os.walk(top):
             here = Path(folder)
+            if _is_events(here.relative_to(root).parts):
+                folders.clear()
+                continue
             for entry in sorted(files) + [f for f in folders if (here / f).is_symlink()]:
                 path = here / entry
                 relative = path.relative_to(root)
-                if not _is_history(relative.parts):
+                if not _is_history(relative.parts) and not _is_events(relative.parts):
                     found[relative.as_posix()] = _digest(path)
     return found
 
@@ -192,16 +224,25 @@ def history_ids(root: Path) -> list[tuple[int, str]]:
 
 def losses(root: Path, manifest: Manifest) -> list[Problem]:
     """What replacing the demo in ``root`` would lose: what it did not write."""
+    return [problem for _, problem in _losses(root, manifest)]
+
+
+def _losses(root: Path, manifest: Manifest) -> list[tuple[LossKind, Problem]]:
+    """What replacing the demo would lose, each with its kind: history entries, files (the
+    last line may count the files beyond ``SHOWN``), repositories; in that order."""
     from mlmaturity.store import StoreError
 
-    found: list[Problem] = []
+    found: list[tuple[LossKind, Problem]] = []
     history = root.joinpath(*HISTORY)
     try:
         for entry_id, name in history_ids(root):
             if entry_id not in manifest.history:
-                found.append(Problem(str(history), f"{name}, not recorded by the demo"))
+                found.append(
+                    ("history", Problem(str(history), f"{name}, not recorded by the demo"))
+                )
     except (StoreError, InputError) as exc:
-        found.append(Problem(str(history), f"cannot be read, so may hold your assessments: {exc}"))
+        unread = Problem(str(history), f"cannot be read, so may hold your assessments: {exc}")
+        found.append(("history", unread))
     files = file_digests(root)
     changed = [
         Problem(
@@ -213,28 +254,52 @@ def losses(root: Path, manifest: Manifest) -> list[Problem]:
         for path, digest in sorted(files.items())
         if manifest.files.get(path) != digest
     ]
-    found += changed[:SHOWN]
+    found += [("file", problem) for problem in changed[:SHOWN]]
     if len(changed) > SHOWN:
-        found.append(Problem(str(root), f"and {len(changed) - SHOWN} more files like these"))
+        more = Problem(str(root), f"and {len(changed) - SHOWN} {MORE}")
+        found.append(("file", more))
     repos_folder = root / "repos"
     if repos_folder.is_dir() and not repos_folder.is_symlink():
         for path in sorted(repos_folder.iterdir()):
             relative = f"repos/{path.name}"
             if relative not in manifest.repos:
-                found.append(Problem(str(path), "not written by the demo"))
+                found.append(("file", Problem(str(path), "a folder the demo did not write")))
                 continue
             if repository_refs(path) != manifest.repos[relative]:
-                found.append(
-                    Problem(str(path), "has commits, branches or tags the demo did not make")
-                )
+                made = Problem(str(path), "has commits, branches or tags the demo did not make")
+                found.append(("repository", made))
             status = _git(
                 path, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all"
             )  # without refreshing the index: looking changes nothing
             if status.strip():
-                found.append(Problem(str(path), "has changes that are not committed"))
+                found.append(
+                    ("repository", Problem(str(path), "has changes that are not committed"))
+                )
     elif repos_folder.exists() or repos_folder.is_symlink():
-        found.append(Problem(str(repos_folder), "not the folder of repositories the demo wrote"))
+        other = Problem(str(repos_folder), "not the folder of repositories the demo wrote")
+        found.append(("file", other))
     return found
+
+
+def refusal(found: list[tuple[LossKind, Problem]]) -> list[Problem]:
+    """What a rebuild refused without --force reports: one problem a loss (so the count the
+    CLI prints is the count of losses), each saying a rebuild would lose it, and on the last
+    of each kind the hint that fits that kind."""
+    order: tuple[LossKind, ...] = ("history", "file", "repository")
+    found = sorted(found, key=lambda loss: order.index(loss[0]))  # each kind together
+    said: list[Problem] = []
+    for index, (kind, problem) in enumerate(found):
+        last = index == len(found) - 1 or found[index + 1][0] != kind
+        several = sum(1 for k, _ in found if k == kind) > 1
+        it = "them" if problem.message.endswith(MORE) else "it"
+        said.append(
+            Problem(
+                problem.file,
+                f"{problem.message}; rebuilding the demo would lose {it}",
+                hint=HINTS[kind][several] if last else "",
+            )
+        )
+    return said
 
 
 def _present(root: Path) -> list[str]:
@@ -283,19 +348,13 @@ def _previous_demo(root: Path, *, force: bool) -> Target:
     elif not manifest.complete:
         return Target(root, "demo")  # an interrupted build: everything in its entries is its own
     else:
-        found = losses(root, manifest)
-    if found and not force:
-        raise InputError(
-            [
-                Problem(
-                    str(root),
-                    "is a previous demo holding what the demo did not write; rebuilding it "
-                    f"would lose the {len(found)} below",
-                    hint="move them out of the folder first, or pass --force to replace them",
-                ),
-                *found,
-            ]
-        )
+        kinded = _losses(root, manifest)
+        if kinded and not force:
+            raise InputError(refusal(kinded))  # as many problems as losses, no other line
+        return Target(root, "demo", [problem for _, problem in kinded])
+    if not force:
+        hint = "pass --force to replace the previous demo, or build the demo in another folder"
+        raise InputError([Problem(found[0].file, found[0].message, hint=hint)])
     return Target(root, "demo", found)
 
 
