@@ -131,7 +131,7 @@ def test_a_kpi_averaged_over_different_metrics_is_drawn_per_team(
     assert [{p.value for p in s.points} for s in holdout.series] == [{0.835}, {0.66}]
     ctx = build_context(history[-1], history[:-1])
     row = next(r for r in ctx.kpi_rows if r.name == "Held-out accuracy")
-    assert row.note.startswith(MIXED_METRICS)
+    assert row.mixed and row.notes("the chart").startswith(MIXED_METRICS)
     chart = build_charts(ctx).kpis
     assert chart is not None
     assert any(r[0] == "Held-out accuracy" and r[2] == ctx.team_labels[ids[1]] for r in chart.rows)

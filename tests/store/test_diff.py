@@ -6,7 +6,7 @@ import json
 import re
 
 from mlmaturity.diff import AssessmentDiff, diff_assessments
-from mlmaturity.report.context import score_text
+from mlmaturity.report.context import MIXED_METRICS, score_text
 from mlmaturity.report.diff import diff_json, diff_markdown, diff_text, evidence, sections
 from mlmaturity.scoring import Assessment
 from mlmaturity.scoring.result import BarrierResult, KpiResult, Status
@@ -204,3 +204,70 @@ def test_scores_show_one_decimal_as_the_other_reports_do(quarters: list[Quarter]
     assert row[2:] == ["2.0 (2 teams)", "1.9 (2 teams)", "↓"]
     assert row[2] == score_text(whole, "teams")  # the text and HTML reports' formatter
     assert "2.0 (2 teams)" in diff_text(diff) and "| 2.0 (2 teams) |" in diff_markdown(diff)
+
+
+def test_a_kpis_change_says_better_or_worse_where_the_kpi_has_a_direction(
+    quarters: list[Quarter],
+):
+    q1 = quarters[0].assessment
+
+    def kpis(restore: float, frequency: float, business: float) -> list[KpiResult]:
+        return [
+            KpiResult(id="time-to-restore", name="Time to restore", period="2026-06-01",
+                      value=restore, unit="hours"),
+            KpiResult(id="deployment-frequency", name="Deployment frequency",
+                      period="2026-06-01", value=frequency, unit="per 30 days"),
+            KpiResult(id="business:uplift", name="uplift", period="2026-06-01", value=business,
+                      unit="pp"),
+        ]  # fmt: skip
+
+    diff = diff_assessments(_team(q1, "a", kpis=kpis(2, 1, 3)), _team(q1, "a", kpis=kpis(5, 4, 4)))
+    rows = {r[1]: r for s in sections(diff) if s.title == "KPIs" for r in s.rows if r[0] == "a"}
+    assert rows["Time to restore"][4] == "+3 (worse)"  # lower is better
+    assert rows["Deployment frequency"][4] == "+3 (better)"
+    assert rows["uplift"][4] == "+1"  # a business KPI says no direction
+    assert "| +3 (worse) |" in diff_markdown(diff) and "+3 (worse)" in diff_text(diff)
+
+
+def test_flipped_criteria_read_before_then_now_with_table_names_said(quarters: list[Quarter]):
+    diff = diff_assessments(quarters[0].assessment, quarters[1].assessment)
+    markdown = diff_markdown(diff)
+    header = next(line for line in markdown.splitlines() if "| Criterion |" in line)
+    assert header.endswith("| Before | After | Decided by, before | Decided by, now |")
+    tests = next(k for k in diff.criteria if k.criterion == "test-1-some-tests")
+    row = next(line for line in markdown.splitlines() if "test-1-some-tests" in line)
+    assert row.index("unmet, by evidence") < row.index("| met, by evidence")
+    text = diff_text(diff, width=200)
+    block = text.split("a · test-1-some-tests", 1)[1]
+    assert block.index("before") < block.index("now")
+    assert tests.after is not None
+    finding = tests.after.findings[0].model_copy(update={"subject": "ci_runs"})
+    many = tests.after.model_copy(update={"findings": [finding] * 4})
+    lines = evidence(many)
+    assert f"{finding.check} {finding.outcome.value} on CI runs" in lines[1]
+    assert "ci_runs" not in " ".join(lines)
+    assert lines[4] == "… 1 more finding"
+
+
+def test_the_organizations_mean_over_different_metrics_is_said(quarters: list[Quarter]):
+    q1 = quarters[0].assessment
+
+    def holdout(value: float) -> list[KpiResult]:
+        kpi = KpiResult(
+            id="holdout-accuracy",
+            name="Held-out accuracy",
+            period="2026-06-01",
+            value=value,
+            unit="primary held-out metric",
+        )
+        return [kpi]
+
+    def with_org(value: float) -> Assessment:
+        org = q1.organization.model_copy(update={"kpis": holdout(value)})
+        return _team(q1, "a", kpis=holdout(value)).model_copy(update={"organization": org})
+
+    diff = diff_assessments(with_org(0.7), with_org(0.75))
+    (kpis,) = [s for s in sections(diff) if s.title == "KPIs"]
+    (caveat,) = [n for n in kpis.notes if MIXED_METRICS in n]  # the organization's, not a's
+    assert caveat.startswith("Held-out accuracy (organization): " + MIXED_METRICS)
+    assert "- Held-out accuracy (organization): A mean over models" in diff_markdown(diff)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.charts import team_labels
+from mlmaturity.report.charts import plural, team_labels
 from mlmaturity.report.provenance import (
     BarrierView,
     EvidenceGroup,
@@ -64,6 +64,13 @@ class KpiRow:
     unit: str
     cells: list[str]
     note: str
+    mixed: bool = False
+    """The organization's mean over models whose primary metrics can differ."""
+
+    def notes(self, compare: str) -> str:
+        """The row's note, after the mixed-metrics caveat where it has one; ``compare`` says
+        where each team's own values are in this format (``"each team's own line in the chart"``)."""
+        return " ".join(filter(None, [mixed_metrics(compare) if self.mixed else "", self.note]))
 
 
 def kpi_number(value: float) -> str:
@@ -78,9 +85,36 @@ def kpi_value_text(kpi: KpiResult) -> str:
 
 
 MIXED_METRICS = (
-    "A mean over models measured by different metrics (one team's AUC, another's accuracy): "
-    "compare each team's own line in the chart, not this mean."
+    "A mean over models whose primary metrics can differ (AUC for one, accuracy for another)"
 )
+
+
+def mixed_metrics(compare: str) -> str:
+    """The caveat of a KPI the organization averages over different metrics (see
+    ``trends.PER_TEAM_KPIS``); ``compare``: where each team's own values are."""
+    return f"{MIXED_METRICS}: compare {compare}, not this mean."
+
+
+EVENT_TABLES = {
+    "ci_runs": "CI runs",
+    "business_metrics": "business metrics",
+    "inference_logs": "inference logs",
+    "training_runs": "training runs",
+    "drift": "drift alerts",
+}
+"""Event tables (a finding's subject when an event check made it) by the name reports use;
+the others (``deployments``, ``incidents``, ``costs`` …) read as they are."""
+
+
+def subject_name(subject: str) -> str:
+    """A finding's subject as a reader says it: ``'CI runs'`` for the table ``ci_runs``."""
+    return EVENT_TABLES.get(subject, subject)
+
+
+def tools_text(open_source: Sequence[str], managed: Sequence[str]) -> str:
+    """``'open source: A, B; managed: C'``: both kinds told apart in words, not by style."""
+    kinds = [("open source", open_source), ("managed", managed)]
+    return "; ".join(f"{kind}: {', '.join(tools)}" for kind, tools in kinds if tools)
 
 
 def kpi_table(kpis: list[KpiResult], organization: bool = False) -> tuple[list[str], list[KpiRow]]:
@@ -92,10 +126,8 @@ def kpi_table(kpis: list[KpiResult], organization: bool = False) -> tuple[list[s
         mine = {k.period: k for k in kpis if k.id == kpi_id}
         first = next(iter(mine.values()))
         cells = [kpi_value_text(mine[p]) if p in mine else "n/a" for p in periods]
-        note = first.note
-        if organization and kpi_id in PER_TEAM_KPIS:
-            note = f"{MIXED_METRICS} {note}".strip()
-        rows.append(KpiRow(first.name, first.unit, cells, note))
+        mixed = organization and kpi_id in PER_TEAM_KPIS
+        rows.append(KpiRow(first.name, first.unit, cells, first.note, mixed))
     return periods, rows
 
 
@@ -169,6 +201,9 @@ def template_filters() -> dict[str, Callable[..., str]]:
         "score": score_text,
         "level": level_text,
         "num": number,
+        "subject": subject_name,
+        "plural": plural,
+        "tools": lambda tools: tools_text(tools.open_source, tools.managed),
     }
 
 

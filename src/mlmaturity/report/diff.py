@@ -11,13 +11,19 @@ from rich.text import Text
 
 from mlmaturity.diff import AssessmentDiff, Decision, KpiChange, ScoreChange, Side
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.context import kpi_number, percent, score_text
+from mlmaturity.report.charts import plural
+from mlmaturity.report.context import kpi_number, mixed_metrics, percent, score_text, subject_name
 from mlmaturity.report.terminal import render_plain
+from mlmaturity.report.trends import PER_TEAM_KPIS
 from mlmaturity.scoring.result import DimensionResult
 
 SHOWN_EVIDENCE = 3
 """Findings or answers quoted per side of a flipped criterion (the JSON has them all)."""
 NONE = "—"
+NARROW = {"Unit": 14}
+"""Columns the text keeps narrow, so the KPI names beside them stay whole."""
+TEAM_ROWS = "each team's own row"
+"""Where the organization's mean of a KPI over different metrics sends the reader instead."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,9 @@ def evidence(decision: Decision | None) -> list[str]:
         line = f":{where.line}" if where and where.line else ""
         place = f" ({where.path}{line})" if where else ""
         detail = f": {f.detail}" if f.detail else ""
-        lines.append(f"{f.check} {f.outcome.value} on {f.subject}{place}{detail}")
+        lines.append(f"{f.check} {f.outcome.value} on {subject_name(f.subject)}{place}{detail}")
     if len(decision.findings) > SHOWN_EVIDENCE:
-        lines.append(f"… {len(decision.findings) - SHOWN_EVIDENCE} more finding(s)")
+        lines.append(f"… {plural(len(decision.findings) - SHOWN_EVIDENCE, 'more finding')}")
     for a in decision.answers[:SHOWN_EVIDENCE]:
         consensus = NONE if a.consensus is None else str(a.consensus)
         who = f" ({', '.join(a.respondents)})" if a.respondents else ""
@@ -80,13 +86,35 @@ def _kpi_cell(value: float | None, band: str | None, period: str | None) -> str:
     return f"{period[:7]}: {shown}" + (f" ({band})" if band else "")
 
 
-def _kpi_rows(kpis: Sequence[KpiChange]) -> tuple[list[list[str]], int]:
-    rows, unmeasured = [], 0
+def _better() -> dict[str, str]:
+    """KPI id → which way is better (``higher`` or ``lower``); business KPIs have none."""
+    from mlmaturity.kpi.registry import registered_kpis
+
+    return {kpi_id: k.better for kpi_id, k in registered_kpis().items()}
+
+
+def _change(change: float | None, better: str | None) -> str:
+    """``'+41.7 (worse)'``: the change, and whether it is for the better where a KPI says."""
+    if change is None:
+        return NONE
+    if change == 0:
+        return "="
+    verdict = {"higher": change > 0, "lower": change < 0}.get(better or "")
+    return f"{change:+.3g}" + ("" if verdict is None else " (better)" if verdict else " (worse)")
+
+
+def _kpi_rows(kpis: Sequence[KpiChange]) -> tuple[list[list[str]], int, list[str]]:
+    """The rows of the KPIs measured on a side, how many were measured on neither, and the
+    caveats of the organization's means over different metrics."""
+    rows, unmeasured, caveats = [], 0, []
+    better = _better() if kpis else {}
     for k in kpis:
         if k.value_before is None and k.value_after is None:
             unmeasured += 1
             continue
-        change = NONE if k.change is None else "=" if k.change == 0 else f"{k.change:+.3g}"
+        if k.team is None and k.kpi in PER_TEAM_KPIS:
+            caveats.append(f"{k.name} (organization): {mixed_metrics(TEAM_ROWS)}")
+        change = _change(k.change, better.get(k.kpi))
         rows.append(
             [
                 _team(k.team),
@@ -97,7 +125,7 @@ def _kpi_rows(kpis: Sequence[KpiChange]) -> tuple[list[list[str]], int]:
                 k.unit,
             ]
         )
-    return rows, unmeasured
+    return rows, unmeasured, caveats
 
 
 def sections(diff: AssessmentDiff, *, evidence_columns: bool = True) -> list[Section]:
@@ -162,16 +190,16 @@ def sections(diff: AssessmentDiff, *, evidence_columns: bool = True) -> list[Sec
         ]
         details: list[tuple[str, dict[str, list[str]]]] = []
         if evidence_columns:
-            headers += ["Evidence now", "Evidence before"]
+            headers += ["Decided by, before", "Decided by, now"]
             rows = [
-                [*r, "; ".join(evidence(k.after)), "; ".join(evidence(k.before))]
+                [*r, "; ".join(evidence(k.before)), "; ".join(evidence(k.after))]
                 for r, k in zip(rows, diff.criteria, strict=True)
             ]
         else:
             details = [
                 (
                     f"{k.team} · {k.criterion}",
-                    {"now": evidence(k.after), "before": evidence(k.before)},
+                    {"before": evidence(k.before), "now": evidence(k.after)},
                 )
                 for k in diff.criteria
             ]
@@ -188,9 +216,10 @@ def sections(diff: AssessmentDiff, *, evidence_columns: bool = True) -> list[Sec
             for b in diff.barriers
         ]
         found.append(Section("Barriers", ["Team", "Barrier", "Change", "Before", "After"], rows))
-    kpi_rows, unmeasured = _kpi_rows(diff.kpis)
+    kpi_rows, unmeasured, caveats = _kpi_rows(diff.kpis)
     if kpi_rows:
-        notes = [f"{unmeasured} KPI(s) measured on neither side"] if unmeasured else []
+        neither = f"{plural(unmeasured, 'KPI')} measured on neither side"
+        notes = [*caveats, *[neither] * bool(unmeasured)]
         headers = ["Team", "KPI", "Before (latest)", "After (latest)", "Change", "Unit"]
         found.append(Section("KPIs", headers, kpi_rows, notes))
     if diff.conflicts:
@@ -227,7 +256,7 @@ def diff_text(diff: AssessmentDiff, *, color: bool = False, width: int = 120) ->
     for section in sections(diff, evidence_columns=False):
         table = Table(title=Text(section.title), title_justify="left")
         for header in section.headers:
-            table.add_column(header)
+            table.add_column(header, max_width=NARROW.get(header))
         for row in section.rows:
             table.add_row(*(Text(c) for c in row))
         parts.append(Group(table, *(Text(n, style="dim") for n in section.notes)))
@@ -254,7 +283,7 @@ def diff_markdown(diff: AssessmentDiff) -> str:
         lines.append("|" + "---|" * len(section.headers))
         lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in section.rows]
         if section.notes:
-            lines += ["", *(cell(n) for n in section.notes)]
+            lines += ["", *(f"- {cell(n)}" for n in section.notes)]
     return "\n".join([*lines, ""])
 
 

@@ -15,6 +15,8 @@ from mlmaturity.scoring.result import BarrierResult, RoadmapItem, Status
 
 SUMMARY_BARRIERS = 3
 SUMMARY_STEPS = 3
+SEVERITY_MEANING = "severity: shortfall below each team's next stage"
+"""What a barrier's percentage is, said wherever severities are compared."""
 
 
 def long_date(day: str) -> str:
@@ -88,6 +90,7 @@ class Since:
     barrier_note: str = ""
     """Why severities can rise as teams improve: each is measured against a team's next
     stage, which is a higher one for the teams that moved up."""
+    severity_meaning: str = SEVERITY_MEANING
 
 
 def _direction(before: float | None, after: float | None) -> int:
@@ -139,8 +142,8 @@ def since(diff: AssessmentDiff, label: str, team_labels: Mapping[str, str]) -> S
         if t.present == "both" and _direction(t.before, t.after) > 0
     ]
     barrier_note = (
-        "Severities are measured against each team's next stage, a higher one now for "
-        + _and(risen)
+        f"Severities can rise while teams move up: {_and(risen)} now "
+        + ("has a higher next stage" if len(risen) == 1 else "have a higher next stage")
         if risen and any(b.direction > 0 for b in barriers)
         else ""
     )

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlmaturity.model.stages import stage_label
+from mlmaturity.report.charts import plural
 from mlmaturity.report.context import (
     KpiRow,
     ReportContext,
@@ -26,6 +27,8 @@ from mlmaturity.scoring import Assessment
 WIDTH = 120
 SHOWN = 10
 """Rows shown per table; the Markdown and JSON reports have them all."""
+COMPARE = "each team's own KPIs below"
+"""Where the organization's mean over different metrics sends the reader instead."""
 _LEVEL_STYLES = {0: "bold red", 1: "red", 2: "yellow", 3: "green", 4: "bold green"}
 
 
@@ -72,7 +75,7 @@ def _kpis(title: str, periods: list[str], rows: list[KpiRow]) -> RenderableType:
         table.add_column(period[:7], justify="right")
     for row in rows:
         table.add_row(row.name, row.unit, *row.cells)
-    notes = [Text(f"{r.name}: {r.note}", style="dim") for r in rows if r.note]
+    notes = [Text(f"{r.name}: {n}", style="dim") for r in rows if (n := r.notes(COMPARE))]
     return Group(table, *notes)
 
 
@@ -83,7 +86,7 @@ def _team(view: TeamView) -> RenderableType:
         (view.stage, "bold"),
         f" → next {view.next_stage} · "
         + " · ".join(f"{d.name} {score_text(d)}" for d in team.dimensions)
-        + f" · {view.confidence} by evidence · {team.respondents} respondent(s)",
+        + f" · {view.confidence} by evidence · {plural(team.respondents, 'respondent')}",
     )
     parts: list[RenderableType] = [header]
     if view.barriers:
