@@ -68,4 +68,4 @@ def test_assessment_as_of_a_date(tmp_path: Path) -> None:
     assessment = assess(root, now=now)
     assert assessment.generated_at == "2026-05-31T00:00:00+00:00"
     notes = assessment.teams[0].notes
-    assert any("2 commit(s) by 1 contributor(s) in the last 90 days" in n for n in notes), notes
+    assert any("2 commits by 1 contributor in the last 90 days" in n for n in notes), notes

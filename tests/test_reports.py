@@ -53,12 +53,12 @@ def test_markdown_shows_conflicts_inconclusive_and_escapes_names(assessment: Ass
     text = render(assessment, "markdown")
     assert "### Survey and evidence disagree" in text
     assert (
-        "`tr-3` CI logs every training run.: claimed in the survey, not backed by evidence." in text
+        "`tr-3` CI logs every training run: claimed in the survey, not backed by evidence." in text
     )
     assert "≥0?" in text  # the empty team is inconclusive, never 0
     assert "<script>" not in text and "\\<script\\>" in text
     assert "Fraud \\| " in text  # a pipe cannot break the table
-    assert "### Where roles disagree" in text and "### Not collected" in text
+    assert "### Where roles disagree" in text and "### About the collection" in text
 
 
 def test_text_shows_the_same_facts(assessment: Assessment):

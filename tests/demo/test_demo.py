@@ -275,7 +275,7 @@ def test_the_since_box_says_why_severities_rise_as_teams_move_up(root: Path) -> 
 
     html = (root / "reports" / "report.html").read_text()
     assert f"Since {QUARTERS[-2].milestone}" in html
-    assert "a higher one now for Claims triage and Customer analytics" in html
+    assert "Claims triage and Customer analytics now have a higher next stage" in html
     first, second = stored(root)[:2]
     labels = {t.id: t.name for t in second.teams}
     assert [t.stage for t in first.teams] == [t.stage for t in second.teams]
@@ -326,11 +326,11 @@ def test_the_docs_evidence_table_counts_what_the_demo_built(root: Path) -> None:
 
 def test_the_claims_lead_disagrees_with_her_team_not_with_the_evidence(root: Path) -> None:
     """Her deployment pipeline shows where roles disagree; the survey's consensus does not
-    claim it, so "Survey vs evidence" holds other criteria (as docs/demo.md says)."""
+    claim it, so "Survey and evidence disagree" holds other criteria (as docs/demo.md says)."""
     claims = next(t for t in last_assessment(root)["teams"] if t["id"] == "claims")
     assert any(m["subject"] == "release-q-deploy" for m in claims["misalignments"])
     conflicts = {c["criterion"] for c in claims["conflicts"]}
     assert not any(c["capability"] == "release-management" for c in claims["conflicts"])
     assert {"exp-3-automated-runs", "exp-3-datasets-logged", "reg-3-aliases"} <= conflicts
     text = " ".join(DOC.read_text().split())
-    assert 'so it is not under "Survey vs evidence"' in text
+    assert 'so it is not under "Survey and evidence disagree"' in text

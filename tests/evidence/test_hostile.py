@@ -174,7 +174,7 @@ def test_history_counts_the_last_90_days_and_people_once(tmp_path: Path, outside
     assert len(result.changes) == 3
     assert {c["author"] for c in result.changes} == {"ada@example.org", "bob@example.org"}
     assert all(len(c["sha"]) == 40 for c in result.changes)
-    assert result.activity == "3 commit(s) by 2 contributor(s) in the last 90 days"
+    assert result.activity == "3 commits by 2 contributors in the last 90 days"
 
 
 @pytest.mark.parametrize(

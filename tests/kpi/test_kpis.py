@@ -306,7 +306,7 @@ def test_without_business_metrics_the_kpi_says_what_it_needs(tmp_path: Path):
         EventStore.for_workspace(tmp_path), ["t"], date(2026, 3, 1), date(2026, 3, 31)
     )
     business = next(v for v in values if v.kpi == "business-kpis" and v.team == "t")
-    assert business.note == "not measurable: needs business_metrics"
+    assert business.note == "not measurable: needs business metrics"
 
 
 def test_a_corrupt_event_store_file_is_a_clear_error(workspace: Path):

@@ -57,4 +57,4 @@ def test_without_mlflow_the_kpis_say_what_they_need(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     values = _values(root)
     note = values[("automated-retraining-share", date(2026, 9, 1))].note
-    assert note.startswith("not measurable: needs ") and "training_runs" in note
+    assert note.startswith("not measurable: needs ") and "training runs" in note

@@ -141,7 +141,7 @@ def _compute(
     for definition in definitions:
         missing = [t for t in definition.needs if t not in found.present]
         if missing:
-            note = "not measurable: needs " + ", ".join(missing)
+            note = "not measurable: needs " + ", ".join(_said(t) for t in missing)
             results.extend(
                 _value(definition, team, s.period, None, note)
                 for team in [*teams, None]
@@ -154,6 +154,12 @@ def _compute(
         results.extend(replace(v, unit=units[v.team]) if v.team in units else v for v in evaluated)
     results.extend(_business(found, teams, periods))
     return results
+
+
+def _said(table: str) -> str:
+    """An event table as a note names it: ``ci_runs`` → ``CI runs``."""
+    words = table.replace("_", " ")
+    return "CI" + words[2:] if words.startswith("ci ") else words
 
 
 def _value(
@@ -181,7 +187,7 @@ def _value(
 def _business(found: Found, teams: list[str], periods: list[Span]) -> list[KpiValue]:
     """Each user-named business KPI: the mean of its values per period (one series per name)."""
     if "business_metrics" not in found.present:
-        note = "not measurable: needs business_metrics"
+        note = "not measurable: needs " + _said("business_metrics")
         return [
             KpiValue(BUSINESS, "Business KPIs", team, s.period, None, "", None, note)
             for team in [*teams, None]
@@ -222,7 +228,7 @@ def _evaluate(
                 value, note = None, NOT_BEGUN
             elif value is None and not note:
                 if unrecorded:
-                    note = f"no {unrecorded} recorded"
+                    note = f"no {_said(unrecorded)} recorded"
                 elif definition.zero_if_empty:
                     value = 0.0
                 else:

@@ -68,10 +68,9 @@ def assess_repository(
             {"sha": c.sha, "at": c.at, "author": c.author, "repository": subject}
             for c in recent.changes
         ]
-        activity = (
-            f"{recent.commits} commit(s) by {recent.contributors} contributor(s) "
-            f"in the last {recent.window_days} days"
-        )
+        commits = f"{recent.commits} commit{'' if recent.commits == 1 else 's'}"
+        people = f"{recent.contributors} contributor{'' if recent.contributors == 1 else 's'}"
+        activity = f"{commits} by {people} in the last {recent.window_days} days"
         if (root / ".git" / "shallow").exists():
             activity += " (a shallow clone: older history is missing)"
     readme = [p for p in snapshot.named("README.md", "README.rst", "README") if "/" not in p]
