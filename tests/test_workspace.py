@@ -58,7 +58,7 @@ def test_a_source_kind_without_a_collector_is_reported_not_ignored():
     workspace = load_workspace(DATA / "workspace")
     team = workspace.spec.teams[0]
     collected = collect_team(workspace, team)
-    assert collected.notes == ["inference_logs: no collector yet; 1 source(s) listed, none read"]
+    assert collected.notes == ["inference_logs: no collector yet; 1 source listed, none read"]
 
 
 def test_every_source_kind_is_a_workspace_field():

@@ -236,7 +236,7 @@ def test_several_repositories_are_scanned_at_once_each_with_its_findings(tmp_pat
     [
         ("[tests/fixtures/]", Outcome.NOT_APPLICABLE, None),
         ("['tests/**/*.pkl', 'models/']", Outcome.NOT_APPLICABLE, None),
-        ("[tests/fixtures/]", Outcome.FAIL, "(1 of 2 location(s) accepted under tests/fixtures/"),
+        ("[tests/fixtures/]", Outcome.FAIL, "(1 of 2 locations accepted under tests/fixtures/"),
     ],
     ids=["covers-all", "two-patterns", "covers-some"],
 )

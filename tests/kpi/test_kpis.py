@@ -295,7 +295,7 @@ def test_business_kpis_are_series_per_name(tmp_path: Path):
     recorded = next(f for f in team.findings if f.check == "business-metrics-recorded")
     assert (recorded.outcome, recorded.detail) == (
         "pass",
-        "3 values of 2 business KPI(s) for 1 model(s)",
+        "3 values of 2 business KPIs for 1 model",
     )
 
 

@@ -67,9 +67,9 @@ def test_every_location_of_a_failed_check_is_a_result(tmp_path: Path) -> None:
     loads = of_rule(sarif_run, "safe-model-loading")
     assert [where(r) for r in loads] == [("train.py", 3), ("train.py", 4), ("train.py", 5)]
     assert [r["message"]["text"].split(". ")[0] for r in loads] == [
-        "3 unsafe deserialization call(s): pickle.load(…)",
-        "3 unsafe deserialization call(s): pickle.load(…)",
-        "3 unsafe deserialization call(s): torch.load(…)",
+        "3 unsafe deserialization calls: pickle.load(…)",
+        "3 unsafe deserialization calls: pickle.load(…)",
+        "3 unsafe deserialization calls: torch.load(…)",
     ]
     pickles = of_rule(sarif_run, "no-pickle-artifacts")
     assert [where(r) for r in pickles] == [("models/a.pkl", None), ("models/b.pkl", None)]
@@ -199,7 +199,7 @@ def test_messages_name_the_detail_and_escape_what_sarif_reserves(tmp_path: Path)
     [sarif_run] = scan_sarif(repo)["runs"]
     [secret] = of_rule(sarif_run, "no-committed-secrets")
     text = secret["message"]["text"]
-    assert text.startswith("1 committed secret(s): ")
+    assert text.startswith("1 committed secret: ")
     assert TOKEN not in json.dumps(sarif_run)
     # Braces are doubled (a lone one would be a placeholder, §3.11.5) and brackets escaped
     # where "](" could read as an embedded link to a location (§3.11.6).

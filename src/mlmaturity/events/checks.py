@@ -20,6 +20,7 @@ from mlmaturity.events.rows import (
 )
 from mlmaturity.evidence.finding import Location, Verdict, failed, not_applicable, passed
 from mlmaturity.evidence.registry import check
+from mlmaturity.words import plural
 
 SHA = re.compile(r"^[0-9a-f]{7,64}$")
 """A commit as deployments name it: at least 7 hex digits of its SHA (lowercase once read)."""
@@ -215,6 +216,6 @@ def business_metrics_recorded(evidence: EventFiles) -> Verdict:
     names = len({r.name for r in with_model})
     models = len({r.model for r in with_model})
     return passed(
-        f"{len(with_model)} values of {names} business KPI(s) for {models} model(s)",
+        f"{len(with_model)} values of {plural(names, 'business KPI')} for {plural(models, 'model')}",
         *_where(evidence),
     )

@@ -24,6 +24,7 @@ from mlmaturity.events.records import read_records, source_name, validate_record
 from mlmaturity.events.rows import CostRow, UtcTime, not_before
 from mlmaturity.evidence.collectors import Collected, TeamSources, collector
 from mlmaturity.evidence.registry import registered_checks
+from mlmaturity.words import plural
 from mlmaturity.workspace import CostAllocation
 
 FOCUS_FORMATS = (".csv", ".parquet")
@@ -115,14 +116,14 @@ def _notes(
     unknown = Counter(a.unknown_team for _, a in lines if a.unknown_team)
     for team, count in sorted(unknown.items()):
         notes.append(
-            f"{source}: {count} cost line(s) tagged with team '{team}', which is not a team of "
+            f"{source}: {plural(count, 'cost line')} tagged with team '{team}', which is not a team of "
             "the workspace: left unallocated to a team"
         )
     untagged = sum(a.team is None and a.unknown_team is None for _, a in lines)
     if untagged:
         teams = " and ".join(listed_by)
         notes.append(
-            f"{source}: listed by teams {teams}: {untagged} cost line(s) without a team tag "
+            f"{source}: listed by teams {teams}: {plural(untagged, 'cost line')} without a team tag "
             "allocated to no team"
         )
     currencies = sorted({line.currency for line, _ in lines if line.currency})

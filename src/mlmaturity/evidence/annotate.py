@@ -8,6 +8,7 @@ import pathspec
 
 from mlmaturity.annotation import Annotation
 from mlmaturity.evidence.finding import Finding, Outcome
+from mlmaturity.words import plural
 
 
 def _uncovered(finding: Finding, annotation: Annotation) -> list[str]:
@@ -40,7 +41,7 @@ def annotate(finding: Finding, annotations: Sequence[Annotation]) -> Finding:
     if uncovered or (match.paths and not finding.locations):
         covered = len(finding.locations) - len(uncovered)
         note = (
-            f" ({covered} of {len(finding.locations)} location(s) {label} under "
+            f" ({covered} of {plural(len(finding.locations), 'location')} {label} under "
             f"{', '.join(match.paths)}: {match.reason}; the others still count)"
         )
         return finding.model_copy(update={"detail": finding.detail + note})

@@ -16,6 +16,7 @@ from typing import Any
 
 from mlmaturity.errors import InputError, Problem
 from mlmaturity.evidence.finding import Finding
+from mlmaturity.words import plural
 from mlmaturity.workspace import SourceKind
 
 
@@ -110,7 +111,7 @@ def collect(sources: TeamSources) -> Collected:
     if run is None:
         count = len(sources.entries)
         return Collected(
-            notes=[f"{sources.kind}: no collector yet; {count} source(s) listed, none read"]
+            notes=[f"{sources.kind}: no collector yet; {plural(count, 'source')} listed, none read"]
         )
     return run(sources)
 

@@ -10,11 +10,11 @@ from mlmaturity.report.charts import (
     Chart,
     altair,
     clean,
-    plural,
     shorten,
     to_svg,
 )
 from mlmaturity.report.context import ReportContext, number, percent
+from mlmaturity.words import plural
 
 
 def barrier_severity(ctx: ReportContext) -> Chart:

@@ -20,11 +20,11 @@ from mlmaturity.report.charts import (
     altair,
     clean,
     lines,
-    plural,
     series_scales,
     to_svg,
 )
 from mlmaturity.report.context import ReportContext
+from mlmaturity.words import plural
 
 NBSP = "\u00a0"
 LINE_HEIGHT = 13

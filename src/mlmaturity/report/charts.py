@@ -72,11 +72,6 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``'1 team'``, ``'3 teams'``; ``many`` for an irregular plural."""
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
-
-
 def lines(text: str, width: int, most: int = 3) -> list[str]:
     """``text`` cut into at most ``most`` lines of about ``width`` characters (… if cut)."""
     wrapped = textwrap.wrap(clean(text), width, break_long_words=True) or [""]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.charts import plural, team_labels
+from mlmaturity.report.charts import team_labels
 from mlmaturity.report.provenance import (
     BarrierView,
     EvidenceGroup,
@@ -19,6 +19,7 @@ from mlmaturity.report.summary import Since, Summary, since_previous, summary
 from mlmaturity.report.trends import PER_TEAM_KPIS, Trends, build_trends
 from mlmaturity.scoring import Assessment, TeamAssessment
 from mlmaturity.scoring.result import BarrierResult, CapabilityResult, DimensionResult, KpiResult
+from mlmaturity.words import plural
 
 
 def level_text(level: int | None, at_least: int = 0) -> str:

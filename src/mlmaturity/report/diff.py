@@ -11,11 +11,11 @@ from rich.text import Text
 
 from mlmaturity.diff import AssessmentDiff, Decision, KpiChange, ScoreChange, Side
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.charts import plural
 from mlmaturity.report.context import kpi_number, mixed_metrics, percent, score_text, subject_name
 from mlmaturity.report.terminal import render_plain
 from mlmaturity.report.trends import PER_TEAM_KPIS
 from mlmaturity.scoring.result import DimensionResult
+from mlmaturity.words import plural
 
 SHOWN_EVIDENCE = 3
 """Findings or answers quoted per side of a flipped criterion (the JSON has them all)."""

@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from mlmaturity.model.stages import stage_label
-from mlmaturity.report.charts import plural
 from mlmaturity.report.context import (
     KpiRow,
     ReportContext,
@@ -23,6 +22,7 @@ from mlmaturity.report.context import (
 from mlmaturity.report.registry import report_format
 from mlmaturity.report.terminal import render_plain
 from mlmaturity.scoring import Assessment
+from mlmaturity.words import plural
 
 WIDTH = 120
 SHOWN = 10

@@ -17,12 +17,12 @@ from mlmaturity.report.charts import (
     altair,
     clean,
     lines,
-    plural,
     series_scales,
     to_svg,
 )
 from mlmaturity.report.context import kpi_number
 from mlmaturity.report.trends import KpiTrend, Trends, short_date
+from mlmaturity.words import plural
 
 ORGANIZATION = "Organization"
 

@@ -86,7 +86,9 @@ def dvc_remote_configured(repo: Snapshot) -> Verdict:
         ]
     where = [Location(path=p) for p in configs]
     if remotes:
-        return passed("DVC remote(s): " + ", ".join(remotes), *where)
+        return passed(
+            f"DVC {'remote' if len(remotes) == 1 else 'remotes'}: " + ", ".join(remotes), *where
+        )
     return failed("DVC has no remote with a url", *where, *problems)
 
 

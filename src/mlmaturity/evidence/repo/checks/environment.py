@@ -15,6 +15,7 @@ from mlmaturity.evidence.finding import (
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import CI_FILES, at, ci_files, ci_lines, hits
 from mlmaturity.evidence.repo.snapshot import Snapshot
+from mlmaturity.words import plural
 
 LOCK_FILES = (
     "poetry.lock",
@@ -99,7 +100,7 @@ def dependencies_locked(repo: Snapshot) -> Verdict:
         if not PINNED.match(line)
     ]
     if loose:
-        return failed(f"{len(loose)} requirement(s) not pinned with ==", *loose)
+        return failed(f"{plural(len(loose), 'requirement')} not pinned with ==", *loose)
     return passed("every requirement is pinned", *at_path_locations(requirement_files))
 
 
@@ -138,7 +139,7 @@ def container_images_pinned(repo: Snapshot) -> Verdict:
             if alias:
                 stages.add(alias.lower())
     if unpinned:
-        return failed(f"{len(unpinned)} base image(s) not pinned by digest", *unpinned)
+        return failed(f"{plural(len(unpinned), 'base image')} not pinned by digest", *unpinned)
     return passed("every base image is pinned by digest", *froms)
 
 

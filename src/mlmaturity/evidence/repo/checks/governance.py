@@ -24,6 +24,7 @@ from mlmaturity.evidence.repo.checks.common import (
     ml_code,
 )
 from mlmaturity.evidence.repo.snapshot import Snapshot
+from mlmaturity.words import plural
 
 CODEOWNERS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 MODEL_CARD = r"model[-_ ]?cards?(?:[-_/][^/\n]*)?(?:\.md|\.ya?ml|\.json|/)"
@@ -116,7 +117,9 @@ def codeowners_cover_ml(repo: Snapshot) -> Verdict:
     where = Location(path=owners_file)
     if uncovered:
         return failed(
-            f"{len(uncovered)} ML file(s) have no owner", where, *at_path_locations(uncovered)
+            f"{plural(len(uncovered), 'ML file')} {'has' if len(uncovered) == 1 else 'have'} no owner",
+            where,
+            *at_path_locations(uncovered),
         )
     return passed(f"every ML file ({len(ml_files)}) has an owner", where)
 

@@ -9,6 +9,7 @@ from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.commands import INSTALLS, ci_commands
 from mlmaturity.evidence.repo.checks.common import CI_FILES
 from mlmaturity.evidence.repo.snapshot import Snapshot
+from mlmaturity.words import plural
 
 MAX_NOTEBOOK_SHARE = 0.5
 GITATTRIBUTES = "**/.gitattributes"
@@ -94,7 +95,8 @@ def notebook_outputs_stripped(repo: Snapshot) -> Verdict:
     if not with_outputs:
         by = f" (stripped by {', '.join(configured)})" if configured else ""
         return passed(f"no notebook has committed outputs{by}", *where)
-    detail = f"{len(with_outputs)} of {len(repo.notebooks)} notebook(s) have committed outputs"
+    detail = f"{len(with_outputs)} of {plural(len(repo.notebooks), 'notebook')} "
+    f"{'has' if len(with_outputs) == 1 else 'have'} committed outputs"
     local = [name for name in configured if name.endswith(tuple(f"({how})" for how in LOCAL))]
     if local:
         # Git filters and pre-commit hooks run only where each developer installed them.
@@ -105,7 +107,7 @@ def notebook_outputs_stripped(repo: Snapshot) -> Verdict:
     return failed(
         detail,
         *(
-            Location(path=n.path, snippet=f"{n.cells_with_outputs} cell(s) with outputs")
+            Location(path=n.path, snippet=f"{plural(n.cells_with_outputs, 'cell')} with outputs")
             for n in with_outputs
         ),
         *where,

@@ -25,6 +25,7 @@ from mlmaturity.evidence.repo.checks.common import (
 )
 from mlmaturity.evidence.repo.secrets import PREFIXES
 from mlmaturity.evidence.repo.snapshot import Snapshot, suffix_of
+from mlmaturity.words import plural
 
 PICKLE_SUFFIXES = frozenset(".pkl .pickle .joblib .dill .sav".split())
 TORCH_SUFFIXES = frozenset(".pt .pth .ckpt .bin .model".split())
@@ -91,7 +92,7 @@ def no_pickle_artifacts(repo: Snapshot) -> Verdict:
     found = pickle_artifacts(repo)
     if found:
         return failed(
-            f"{len(found)} pickle-family model file(s) committed",
+            f"{plural(len(found), 'pickle-family model file')} committed",
             *(Location(path=p) for p in found),
         )
     if not repo.magic and not repo.with_suffix(*SAFE_SUFFIXES):
@@ -113,13 +114,13 @@ def safe_model_loading(repo: Snapshot) -> Verdict:
         for line, call in facts["unsafe_loads"]
     ]
     if unsafe:
-        return failed(f"{len(unsafe)} unsafe deserialization call(s)", *unsafe)
+        return failed(plural(len(unsafe), "unsafe deserialization call"), *unsafe)
     if repo.unparsed:
         reasons = [Location(path=p, snippet=reason) for p, reason in sorted(repo.unparsed.items())]
-        return inconclusive(f"{len(reasons)} file(s) could not be parsed", *reasons)
+        return inconclusive(f"{plural(len(reasons), 'file')} could not be parsed", *reasons)
     unread = [u for u in _unread(repo) if u.path.endswith(CODE)]
     if unread:
-        return inconclusive(f"{len(unread)} code file(s) too large or unreadable", *unread)
+        return inconclusive(f"{plural(len(unread), 'code file')} too large or unreadable", *unread)
     if not repo.python_facts:
         return not_applicable("no code mentions a pickle-family loader")
     return passed("every model load is safe")
@@ -161,11 +162,12 @@ def safe_model_formats(repo: Snapshot) -> Verdict:
 def no_committed_secrets(repo: Snapshot) -> Verdict:
     found = [Location(path=h.path, line=h.line, snippet=h.snippet) for h in repo.secrets]
     if found:
-        return failed(f"{len(found)} committed secret(s)", *found)
+        return failed(plural(len(found), "committed secret"), *found)
     unread = _unread(repo)
     if unread:
         return inconclusive(
-            f"no secret found, but {len(unread)} code or configuration file(s) were not read",
+            f"no secret found, but {plural(len(unread), 'code or configuration file')} "
+            f"{'was' if len(unread) == 1 else 'were'} not read",
             *unread,
         )
     return passed("no high-confidence secret patterns found")

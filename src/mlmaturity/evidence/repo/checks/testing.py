@@ -10,6 +10,7 @@ from mlmaturity.evidence.finding import Location, Verdict, at_path_locations, fa
 from mlmaturity.evidence.registry import check
 from mlmaturity.evidence.repo.checks.common import at, code_hits, test_files
 from mlmaturity.evidence.repo.snapshot import Snapshot
+from mlmaturity.words import plural
 
 DATA_TEST_WORDS = (
     # data-validation libraries
@@ -72,7 +73,7 @@ def _tests_mentioning(repo: Snapshot, words: tuple[str, ...]) -> list[Location]:
 def tests_present(repo: Snapshot) -> Verdict:
     tests = test_files(repo)
     if tests:
-        return passed(f"{len(tests)} test file(s)", *at_path_locations(tests))
+        return passed(plural(len(tests), "test file"), *at_path_locations(tests))
     return failed("no test files (tests/, test_*.py, *_test.py)")
 
 
