@@ -254,6 +254,8 @@ def test_history_and_diff_commands(root: Path) -> None:
 def test_next_commands_record_today_after_the_quarters(demo: DemoResult) -> None:
     commands = next_commands(Path("mlmaturity-demo"), demo.plan)
     assert "mlmaturity diff 2026-Q2 2026-Q3 --workspace mlmaturity-demo" in commands
+    report = "mlmaturity report 2026-Q2 -w mlmaturity-demo -o mlmaturity-demo/reports/2026-Q2.html"
+    assert report in commands
     assess = next(c for c in commands if c.startswith("mlmaturity assess"))
     assert "--no-history" not in assess
     assert commands[-1].endswith("--since 2025-10-01 --until 2026-09-30 --period quarter")
@@ -334,3 +336,11 @@ def test_the_claims_lead_disagrees_with_her_team_not_with_the_evidence(root: Pat
     assert {"exp-3-automated-runs", "exp-3-datasets-logged", "reg-3-aliases"} <= conflicts
     text = " ".join(DOC.read_text().split())
     assert 'so it is not under "Survey and evidence disagree"' in text
+
+
+def test_the_printed_report_command_writes_the_earlier_quarter(copy: Path) -> None:
+    command = next(c for c in next_commands(copy, QUARTERS) if c.startswith("mlmaturity report"))
+    result = run(*command.split()[1:])
+    assert result.returncode == 0, result.stderr
+    html = (copy / "reports" / f"{QUARTERS[-2].milestone}.html").read_text()
+    assert f"({QUARTERS[-2].milestone})" in html and f"Since {QUARTERS[-3].milestone}" in html

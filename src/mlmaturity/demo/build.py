@@ -241,6 +241,7 @@ def next_commands(root: Path, plan: tuple[Quarter, ...]) -> list[str]:
     return [
         f"mlmaturity history {root}",
         f"mlmaturity diff {first} {last} --workspace {root}",
+        f"mlmaturity report {first} -w {root} -o {root / 'reports' / (first + '.html')}",
         f"mlmaturity assess {root} -f html -o {root / 'reports' / 'today.html'}",
         f"mlmaturity kpi {root} --since {plan[0].start} --until {plan[-1].end} --period quarter",
     ]
