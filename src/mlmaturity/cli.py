@@ -199,7 +199,13 @@ def demo(
     as of its last day and recorded with the quarter as milestone (e.g. 2026-Q3). The
     reports go to DIR/reports/. Needs: pip install 'mlmaturity[demo]'.
     """
-    from mlmaturity.demo.build import build_demo, next_commands, parse_as_of, process_seconds
+    from mlmaturity.demo.build import (
+        build_demo,
+        next_commands,
+        parse_as_of,
+        process_seconds,
+        program_name,
+    )
     from mlmaturity.demo.plan import DEFAULT_SEED
 
     stderr = _console(stderr=True)
@@ -218,7 +224,8 @@ def demo(
     )
     lines = [f"built and assessed in {took}; the reports:"]
     lines += [f"  {path}" for path in result.reports.values()]
-    lines += ["try next:", *(f"  {c}" for c in next_commands(directory, result.plan))]
+    program = program_name(sys.argv[0])
+    lines += ["try next:", *(f"  {c}" for c in next_commands(directory, result.plan, program))]
     console = _console()
     for line in lines:
         console.print(line, soft_wrap=True)

@@ -344,3 +344,28 @@ def test_the_printed_report_command_writes_the_earlier_quarter(copy: Path) -> No
     assert result.returncode == 0, result.stderr
     html = (copy / "reports" / f"{QUARTERS[-2].milestone}.html").read_text()
     assert f"({QUARTERS[-2].milestone})" in html and f"Since {QUARTERS[-3].milestone}" in html
+
+
+def test_the_commands_are_printed_as_the_user_can_run_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlmaturity.demo.build import program_name
+
+    venv = tmp_path / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    script = venv / "mlmaturity"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
+    assert program_name(str(script)) == str(script)  # not on the PATH: its path
+    monkeypatch.setenv("PATH", str(venv))
+    assert program_name(str(script)) == "mlmaturity"  # the PATH finds this very one
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mlmaturity").write_text("#!/bin/sh\n")
+    (other / "mlmaturity").chmod(0o755)
+    monkeypatch.setenv("PATH", str(other))
+    assert program_name(str(script)) == str(script)  # the PATH's is another install
+    assert program_name("/x/mlmaturity/__main__.py") == "mlmaturity"
+    commands = next_commands(Path("d"), QUARTERS, ".venv/bin/mlmaturity")
+    assert all(c.startswith(".venv/bin/mlmaturity ") for c in commands)

@@ -234,14 +234,31 @@ def write_reports(
     return written
 
 
-def next_commands(root: Path, plan: tuple[Quarter, ...]) -> list[str]:
-    """What to try once the demo is built, with the folder as the user named it. An
-    assessment made now is recorded after the quarters (they all ended before today)."""
+def next_commands(root: Path, plan: tuple[Quarter, ...], program: str = "mlmaturity") -> list[str]:
+    """What to try once the demo is built, with the folder as the user named it and the
+    command as they can run it (``program``). An assessment made now is recorded after the
+    quarters (they all ended before today)."""
     first, last = plan[-2].milestone, plan[-1].milestone
     return [
-        f"mlmaturity history {root}",
-        f"mlmaturity diff {first} {last} --workspace {root}",
-        f"mlmaturity report {first} -w {root} -o {root / 'reports' / (first + '.html')}",
-        f"mlmaturity assess {root} -f html -o {root / 'reports' / 'today.html'}",
-        f"mlmaturity kpi {root} --since {plan[0].start} --until {plan[-1].end} --period quarter",
+        f"{program} history {root}",
+        f"{program} diff {first} {last} --workspace {root}",
+        f"{program} report {first} -w {root} -o {root / 'reports' / (first + '.html')}",
+        f"{program} assess {root} -f html -o {root / 'reports' / 'today.html'}",
+        f"{program} kpi {root} --since {plan[0].start} --until {plan[-1].end} --period quarter",
     ]
+
+
+def program_name(invoked: str) -> str:
+    """``mlmaturity`` where that name on the PATH runs this very program, else the path it
+    was run by (``.venv/bin/mlmaturity`` from `make demo`), so the printed commands work."""
+    import shutil
+
+    found = shutil.which("mlmaturity")
+    ran = Path(invoked)
+    if found is not None and ran.name == "mlmaturity":
+        try:
+            if Path(found).resolve() == ran.resolve():
+                return "mlmaturity"
+        except OSError:
+            pass
+    return invoked if ran.name == "mlmaturity" else "mlmaturity"
