@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from rich.console import Console
 
     from mlmaturity.assess import AssessmentRun
@@ -101,6 +103,13 @@ app.add_typer(model_app, name="model")
 WorkspaceArg = Annotated[
     Path, typer.Argument(help="A workspace folder or its mlmaturity.yaml.", show_default=True)
 ]
+ReportFormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="Output format [default: from the --output suffix, else text]."
+    ),
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
 ModelOption = Annotated[
     Path | None, typer.Option("--model", help="A maturity model file (default: the workspace's).")
 ]
@@ -253,6 +262,36 @@ def _format_for(output: Path | None, given: Format | None) -> Format:
     return Format.text
 
 
+def _report_format(output: Path | None, given: Format | None) -> Format:
+    """The report format asked for (``_format_for``), refused before any work where it cannot
+    be written: a binary format to the terminal, or an output that cannot be written."""
+    from mlmaturity.errors import InputError
+    from mlmaturity.report import formats
+
+    chosen = _format_for(output, given)
+    spec = formats()[chosen.value]
+    if output is None and spec.binary:
+        hint = f"write it to a file: --output report{spec.suffix}"
+        raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
+    _check_output(output)
+    return chosen
+
+
+def _write_report(
+    assessment: Assessment,
+    chosen: Format,
+    output: Path | None,
+    history: Sequence[Assessment],
+    milestones: Mapping[str, str],
+) -> None:
+    """Render ``assessment`` (with ``history`` before it) and print it or write ``output``."""
+    from mlmaturity.report import render
+
+    color = chosen is Format.text and _use_color(output)
+    rendered = render(assessment, chosen.value, color=color, history=history, milestones=milestones)
+    _write_or_print(rendered, output)
+
+
 def _history_store(workspace: Path, milestone: str | None, *, record: bool) -> HistoryStore | None:
     """Where `assess` records (None with --no-history); a milestone already taken is refused
     before anything is assessed."""
@@ -292,15 +331,8 @@ def _record(run: AssessmentRun, store: HistoryStore, *, milestone: str | None) -
 @app.command()
 def assess(
     workspace: WorkspaceArg = Path(),
-    format: Annotated[
-        Format | None,
-        typer.Option(
-            "--format", "-f", help="Output format [default: from the --output suffix, else text]."
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    format: ReportFormatOption = None,
+    output: OutputOption = None,
     model: ModelOption = None,
     milestone: Annotated[
         str | None,
@@ -318,25 +350,17 @@ def assess(
     record it is an error (exit 2) after the report.
     """
     from mlmaturity.assess import assess_run
-    from mlmaturity.errors import InputError
-    from mlmaturity.report import formats, render
 
-    chosen = _format_for(output, format)
+    chosen = _report_format(output, format)
     # The HTML and PDF draw trends over the history; they and the Markdown say what changed.
     over_time = chosen in (Format.html, Format.pdf, Format.markdown)
-    if output is None and formats()[chosen.value].binary:
-        hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
-        raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
-    _check_output(output)
     store = _history_store(workspace, milestone, record=record)
     made = assess_run(workspace, model_path=model)
     assessment = made.assessment
     history, milestones = _stored_history(workspace, assessment) if over_time else ([], {})
     if milestone:
         milestones[assessment.generated_at] = milestone
-    color = chosen is Format.text and _use_color(output)
-    rendered = render(assessment, chosen.value, color=color, history=history, milestones=milestones)
-    _write_or_print(rendered, output)
+    _write_report(assessment, chosen, output, history, milestones)
     if store is not None:
         _record(made, store, milestone=milestone)
 
@@ -582,7 +606,7 @@ def diff_command(
     _check_output(output)
     with HistoryStore.for_workspace(load_workspace(workspace, inputs=False)) as store:
         before, after = store.resolve(old), store.resolve(new)
-        changes = diff_assessments(store.load(str(before.id)), store.load(str(after.id)))
+        changes = diff_assessments(store.load(before), store.load(after))
     labels = {
         side: f"#{entry.id}" + (f" {entry.milestone}" if entry.milestone else "")
         for side, entry in (("old", before), ("new", after))
@@ -610,42 +634,27 @@ def report_command(
     workspace: Annotated[
         Path, typer.Option("--workspace", "-w", help="A workspace folder or its mlmaturity.yaml.")
     ] = Path(),
-    format: Annotated[
-        Format | None,
-        typer.Option(
-            "--format", "-f", help="Output format [default: from the --output suffix, else text]."
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    format: ReportFormatOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the report of a recorded assessment, without assessing again.
 
     The assessment as it was recorded, with the trends and "since" of the history before it
     and its milestones: the PDF of a quarter, say, after its HTML. Records nothing.
     """
-    from mlmaturity.errors import InputError
-    from mlmaturity.report import formats, render
     from mlmaturity.store import TREND_ASSESSMENTS, HistoryStore
     from mlmaturity.workspace import load_workspace
 
-    chosen = _format_for(output, format)
-    if output is None and formats()[chosen.value].binary:
-        hint = f"write it to a file: --output report{formats()[chosen.value].suffix}"
-        raise InputError.single("--format", f"{chosen.value} needs --output", hint=hint)
-    _check_output(output)
+    chosen = _report_format(output, format)
     with HistoryStore.for_workspace(load_workspace(workspace, inputs=False)) as store:
         entry = store.resolve(ref)
-        assessment = store.load(str(entry.id))
+        assessment = store.load(entry)
         history, milestones = store.named_assessments(
             before=entry.generated_at, limit=TREND_ASSESSMENTS
         )
     if entry.milestone:
         milestones[assessment.generated_at] = entry.milestone
-    color = chosen is Format.text and _use_color(output)
-    rendered = render(assessment, chosen.value, color=color, history=history, milestones=milestones)
-    _write_or_print(rendered, output)
+    _write_report(assessment, chosen, output, history, milestones)
 
 
 @app.command()

@@ -10,7 +10,7 @@ capability present on one side only, a criterion absent before or after.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Literal, TypeVar
 
@@ -36,6 +36,18 @@ from mlmaturity.scoring.result import (
 )
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+
+def _paired(
+    old: Iterable[T], new: Iterable[T], key: Callable[[T], K]
+) -> Iterator[tuple[K, T | None, T | None]]:
+    """Each thing of either side by ``key`` (the new side's order, then what only the old
+    had), with its version before and after (None where a side lacks it)."""
+    before = {key(x): x for x in old}
+    after = {key(x): x for x in new}
+    for k in dict.fromkeys([*after, *before]):
+        yield k, before.get(k), after.get(k)
 
 
 def _either(after: T | None, before: T | None) -> T:
@@ -69,10 +81,7 @@ def _stages(old: Assessment, new: Assessment) -> list[StageChange]:
             after=new.organization.stage,
         )
     ]
-    before = {t.id: t for t in old.teams}
-    after = {t.id: t for t in new.teams}
-    for team_id in dict.fromkeys([*after, *before]):
-        b, a = before.get(team_id), after.get(team_id)
+    for team_id, b, a in _paired(old.teams, new.teams, lambda t: t.id):
         changes.append(
             StageChange(
                 team=team_id,
@@ -89,11 +98,8 @@ def _dimension_changes(
     team: str | None, old: Sequence[DimensionResult], new: Sequence[DimensionResult]
 ) -> list[ScoreChange]:
     """Dimensions whose score or level changed, and those of one side only (new or dropped)."""
-    before = {d.id: d for d in old}
-    after = {d.id: d for d in new}
     changes = []
-    for dimension_id in dict.fromkeys([*after, *before]):
-        b, a = before.get(dimension_id), after.get(dimension_id)
+    for dimension_id, b, a in _paired(old, new, lambda d: d.id):
         if b and a and (b.score, b.level) == (a.score, a.level):
             continue
         changes.append(
@@ -123,11 +129,8 @@ def _decision(criterion: CriterionResult | None) -> Decision | None:
 def _barrier_changes(
     team: str | None, old: Iterable[BarrierResult], new: Iterable[BarrierResult]
 ) -> list[BarrierChange]:
-    before = {b.id: b for b in old}
-    after = {b.id: b for b in new}
     changes = []
-    for barrier_id in dict.fromkeys([*after, *before]):
-        b, a = before.get(barrier_id), after.get(barrier_id)
+    for barrier_id, b, a in _paired(old, new, lambda x: x.id):
         was = b.severity if b and b.severity else None
         now = a.severity if a and a.severity else None
         if was == now:
@@ -163,10 +166,8 @@ def _latest(kpis: Iterable[KpiResult]) -> dict[str, KpiResult]:
 def _kpi_changes(
     team: str | None, old: Iterable[KpiResult], new: Iterable[KpiResult]
 ) -> list[KpiChange]:
-    before, after = _latest(old), _latest(new)
     changes = []
-    for kpi_id in dict.fromkeys([*after, *before]):
-        b, a = before.get(kpi_id), after.get(kpi_id)
+    for kpi_id, b, a in _paired(_latest(old).values(), _latest(new).values(), lambda k: k.id):
         shown = _either(a, b)
         was = b.value if b else None
         now = a.value if a else None
@@ -189,11 +190,8 @@ def _kpi_changes(
 
 
 def _capability_changes(old: TeamAssessment, new: TeamAssessment) -> list[LevelChange]:
-    before = {c.id: c for c in old.capabilities}
-    after = {c.id: c for c in new.capabilities}
     changes = []
-    for cap_id in dict.fromkeys([*after, *before]):
-        b, a = before.get(cap_id), after.get(cap_id)
+    for cap_id, b, a in _paired(old.capabilities, new.capabilities, lambda c: c.id):
         if b and a and b.level == a.level:
             continue
         shown = _either(a, b)
@@ -212,11 +210,12 @@ def _capability_changes(old: TeamAssessment, new: TeamAssessment) -> list[LevelC
 
 
 def _criterion_flips(old: TeamAssessment, new: TeamAssessment) -> list[CriterionFlip]:
-    before = {k.id: k for c in old.capabilities for k in c.criteria}
-    after = {k.id: k for c in new.capabilities for k in c.criteria}
     flips = []
-    for criterion_id in dict.fromkeys([*after, *before]):
-        b, a = before.get(criterion_id), after.get(criterion_id)
+    criteria = (
+        [k for c in old.capabilities for k in c.criteria],
+        [k for c in new.capabilities for k in c.criteria],
+    )
+    for criterion_id, b, a in _paired(*criteria, lambda k: k.id):
         if b and a and b.status == a.status:
             continue
         shown = _either(a, b)
@@ -235,13 +234,11 @@ def _criterion_flips(old: TeamAssessment, new: TeamAssessment) -> list[Criterion
 
 
 def _conflict_changes(old: TeamAssessment, new: TeamAssessment) -> list[ConflictChange]:
-    before = {(c.criterion, c.kind): c for c in old.conflicts}
-    after = {(c.criterion, c.kind): c for c in new.conflicts}
     changes = []
-    for key in dict.fromkeys([*after, *before]):
-        if key in before and key in after:
+    for _, b, a in _paired(old.conflicts, new.conflicts, lambda c: (c.criterion, c.kind)):
+        if b and a:
             continue
-        conflict = after.get(key) or before[key]
+        conflict = _either(a, b)
         changes.append(
             ConflictChange(
                 team=new.id,
@@ -249,7 +246,7 @@ def _conflict_changes(old: TeamAssessment, new: TeamAssessment) -> list[Conflict
                 statement=conflict.statement,
                 kind=conflict.kind,
                 message=conflict.message,
-                change="new" if key in after else "resolved",
+                change="new" if a else "resolved",
             )
         )
     return changes

@@ -225,9 +225,10 @@ class HistoryStore:
             raise StoreError(self.name, f"no assessment '{ref}' in the history", _known(entries))
         return found
 
-    def load(self, ref: str) -> Assessment:
-        """The assessment ``ref`` names (see ``resolve``), as it was recorded."""
-        entry = self.resolve(ref)
+    def load(self, ref: str | HistoryEntry) -> Assessment:
+        """The assessment ``ref`` names (see ``resolve``; an entry already resolved is not
+        looked up again), as it was recorded."""
+        entry = ref if isinstance(ref, HistoryEntry) else self.resolve(ref)
         a = tables.assessments
         with self._reading() as connection:
             assert connection is not None  # resolve found the entry
